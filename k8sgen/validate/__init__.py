@@ -1,0 +1,108 @@
+"""Validation of Kubernetes objects: everything that decides whether k8sgen may print them.
+
+Stages, each its own module, all returning `Problem` values (never raising for bad input):
+- `k8s_schema`: the official Kubernetes JSON schema of the target version, strict.
+- `rules`: the API server's own validation (names, containers, downward API, services, RBAC).
+- `references`: cross-object checks over the whole set (selectors, bindings, refs).
+- `lint`: least privilege and safe defaults (warnings; `--strict` makes them fail).
+
+`validate_manifests` runs them all and gives every problem a source position through the
+manifest's `locate` function: the spec node that produced the field for rendered objects, or the
+node in the manifest file itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Callable, Iterable, Optional
+
+from ..errors import Problem, SourcePos
+from ..fieldpath import object_id
+
+Locate = Callable[[tuple, bool], Optional[SourcePos]]
+
+
+def _nowhere(path: tuple, key: bool = False) -> Optional[SourcePos]:
+    return None
+
+
+@dataclass
+class Manifest:
+    """One Kubernetes object plus where it came from."""
+
+    obj: dict
+    locate: Locate = _nowhere
+    # Rule ids silenced for this object (from the spec's `ignore:` or the
+    # `k8sgen.dev/ignore` annotation of a plain manifest).
+    ignore: frozenset = frozenset()
+
+
+@dataclass
+class Context:
+    """What a rule may know besides the object it checks."""
+
+    kube_version: tuple  # (major, minor), e.g. (1, 37)
+    manifests: list = field(default_factory=list)  # every Manifest validated together
+    # Objects declared to exist outside the set: {"ServiceAccount": {"ns/name", ...},
+    # "ClusterRole": {"view"}, "ConfigMap": {"ns/name"}, ...}.
+    external: dict = field(default_factory=dict)
+
+
+IGNORE_ANNOTATION = "k8sgen.dev/ignore"
+
+
+def parse_version(version: str) -> tuple:
+    major, minor = version.lstrip("v").split(".")[:2]
+    return int(major), int(minor)
+
+
+def ignored_rules(obj: dict) -> frozenset:
+    ann = ((obj.get("metadata") or {}).get("annotations") or {}) if isinstance(obj, dict) else {}
+    value = ann.get(IGNORE_ANNOTATION) if isinstance(ann, dict) else None
+    if not isinstance(value, str):
+        return frozenset()
+    return frozenset(r.strip() for r in value.split(",") if r.strip())
+
+
+def validate_manifests(
+    manifests: list[Manifest],
+    kube_version: str,
+    external: dict | None = None,
+) -> list[Problem]:
+    """All problems of a set of objects, positioned and labelled with their object."""
+    from . import k8s_schema, lint, references, rules
+
+    ctx = Context(kube_version=parse_version(kube_version), manifests=manifests, external=external or {})
+    out: list[Problem] = []
+    for m in manifests:
+        found: list[Problem] = list(k8s_schema.check(m.obj, kube_version))
+        # API-server rules assume the structure is right; skip them on a broken object
+        # rather than report the same mistake twice in other words.
+        if not any(p.is_error for p in found):
+            found.extend(rules.check(m.obj, ctx))
+            found.extend(lint.check(m.obj, ctx))
+        out.extend(_finish(m, p) for p in found if p.rule not in m.ignore)
+    by_obj = {id(m.obj): m for m in manifests}
+    for p, obj in references.check(ctx):
+        m = by_obj.get(id(obj))
+        if m is None:
+            out.append(p)
+        elif p.rule not in m.ignore:
+            out.append(_finish(m, p))
+    return out
+
+
+def _finish(m: Manifest, p: Problem) -> Problem:
+    key = p.rule.endswith("unknown-field") or "unknown field" in p.message
+    pos = p.pos or m.locate(tuple(p.path), key)
+    return replace(p, pos=pos, object=p.object or object_id(m.obj))
+
+
+def count(problems: Iterable[Problem]) -> tuple[int, int]:
+    errors = warnings = 0
+    for p in problems:
+        if p.is_error:
+            errors += 1
+        else:
+            warnings += 1
+    return errors, warnings

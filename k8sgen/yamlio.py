@@ -1,0 +1,287 @@
+"""Reading YAML safely, with a position for every node. The only module that imports PyYAML
+for loading.
+
+PyYAML's own loaders are not used to build data, because they keep the last of duplicate
+keys silently, follow YAML 1.1 (`yes` is a boolean, `0755` is octal, `1:30` is 90), expand
+aliases without limit and know no positions after loading. Instead the document is
+*composed* into nodes (libyaml when available) and the nodes are turned into data here.
+
+Two ways to resolve plain scalars:
+- "spec": YAML 1.2 core (only true/false, null, and plain numbers are not strings; leading-zero
+  numbers stay strings). The spec schema then decides the final type of each value, using the
+  text kept in `PositionMap.raw`.
+- "k8s": YAML 1.1, as kubectl and the API server read manifests (`yes` is a boolean there).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+from .errors import SourcePos, input_error
+from .source import Document, PositionMap
+
+try:  # libyaml makes composing several times faster; fall back to pure Python.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_INPUT_BYTES = 64 * 1024 * 1024  # a file larger than this is refused (README: Limits)
+MAX_DEPTH = 100  # nesting deeper than this is refused; no Kubernetes object comes close
+MAX_ALIAS_NODES = 10_000  # nodes an alias may expand to, in total per document ("billion laughs")
+
+_T = "tag:yaml.org,2002:"
+_STD_SCALAR_TAGS = {_T + t for t in ("str", "int", "float", "bool", "null", "timestamp", "binary", "value")}
+_INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_HEX_RE = re.compile(r"0x[0-9a-fA-F]+\Z")
+_OCT_RE = re.compile(r"0o[0-7]+\Z")
+_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*|[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+|\.[0-9]+[eE][-+]?[0-9]+)\Z")
+_INF_NAN = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
+_BOOLS = {"true": True, "false": False}
+_NULLS = {"", "~", "null"}
+
+
+def read_text(path: str, stdin_name: str = "<stdin>") -> tuple[str, str]:
+    """Read a file (or stdin for "-") as text. Returns (text, display name)."""
+    if path == "-":
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        name = stdin_name
+    else:
+        p = Path(path)
+        name = path
+        if not p.exists():
+            raise input_error(f"{path}: no such file", hint="check the path; use '-' to read from stdin", rule="input-missing")
+        if p.is_dir():
+            raise input_error(f"{path}: is a directory, not a file", hint="name the spec files inside it, e.g. DIR/*.yaml", rule="input-directory")
+        try:
+            with open(p, "rb") as f:
+                data = f.read(MAX_INPUT_BYTES + 1)
+        except OSError as e:
+            raise input_error(f"{path}: cannot read: {e.strerror}", rule="input-unreadable") from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise input_error(
+            f"{name}: file is larger than the limit of {MAX_INPUT_BYTES // (1024 * 1024)} MiB",
+            hint="split it into several files",
+            rule="input-too-large",
+        )
+    return decode(data, name), name
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 with an optional BOM; anything else is an error pointing at the first bad byte."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        before = data[: e.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise input_error(
+            f"not valid UTF-8: byte 0x{data[e.start]:02x} cannot start or continue a character",
+            SourcePos(name, line, col),
+            hint="save the file as UTF-8",
+            rule="input-encoding",
+        ) from None
+
+
+def load_documents(text: str, name: str, mode: str = "k8s") -> list[Document]:
+    """Compose every document of a YAML stream and build data with positions."""
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as e:
+        raise _syntax_error(e, name, text) from None
+    except yaml.YAMLError as e:  # unmarked reader errors (bad characters)
+        raise input_error(f"{name}: invalid YAML: {e}", rule="yaml-syntax") from None
+    except RecursionError:
+        raise input_error(f"{name}: nesting is too deep to read", hint=f"at most {MAX_DEPTH} levels", rule="yaml-depth") from None
+    docs = []
+    for i, node in enumerate(nodes):
+        if node is None:
+            continue
+        pm = PositionMap(name)
+        builder = _Builder(pm, mode)
+        docs.append(Document(builder.build(node), pm, i))
+    return docs
+
+
+def load_file(path: str, mode: str = "k8s") -> list[Document]:
+    text, name = read_text(path)
+    return load_documents(text, name, mode)
+
+
+def _syntax_error(e: yaml.MarkedYAMLError, name: str, text: str):
+    mark = e.problem_mark or e.context_mark
+    pos = SourcePos(name, mark.line + 1, mark.column + 1) if mark else None
+    problem = (e.problem or "invalid YAML").strip()
+    hint = ""
+    line_text = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+    if "\t" in line_text[: (mark.column + 1) if mark else 0] or "'\\t'" in problem:
+        hint = "YAML does not allow tabs for indentation; indent with spaces"
+    elif e.context:
+        hint = e.context.strip()
+        if e.context_mark and e.context_mark is not mark:
+            hint += f" (line {e.context_mark.line + 1})"
+    return input_error(f"invalid YAML: {problem}", pos, hint=hint, rule="yaml-syntax")
+
+
+class _Builder:
+    """Turns composed nodes into plain data while recording positions."""
+
+    def __init__(self, pm: PositionMap, mode: str):
+        self.pm = pm
+        self.mode = mode
+        self.seen: set[int] = set()
+        self.alias_nodes = 0
+        self.in_alias = 0
+        self._std = yaml.constructor.SafeConstructor()
+
+    def pos(self, node) -> SourcePos:
+        m = node.start_mark
+        return SourcePos(self.pm.file, m.line + 1, m.column + 1)
+
+    def build(self, root):
+        # An explicit stack instead of recursion: deep documents must fail with a message,
+        # not with a RecursionError.
+        return self._node(root, (), 0)
+
+    def _node(self, node, path: tuple, depth: int):
+        if depth > MAX_DEPTH:
+            raise input_error(f"nesting deeper than {MAX_DEPTH} levels", self.pos(node), rule="yaml-depth")
+        m = node.start_mark
+        self.pm.values[path] = (m.line + 1, m.column + 1)
+        reused = id(node) in self.seen
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            if reused:
+                self.in_alias += 1
+            self.seen.add(id(node))
+        if self.in_alias or reused:
+            self.alias_nodes += 1
+            if self.alias_nodes > MAX_ALIAS_NODES:
+                raise input_error(
+                    f"aliases expand to more than {MAX_ALIAS_NODES} nodes",
+                    self.pos(node),
+                    hint="this looks like an alias bomb; write the values out or use fewer aliases",
+                    rule="yaml-alias-limit",
+                )
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path, depth)
+            if isinstance(node, yaml.SequenceNode):
+                if node.tag != _T + "seq":
+                    raise self._tag_error(node)
+                return [self._node(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
+            return self._scalar(node, path)
+        finally:
+            if reused and isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+                self.in_alias -= 1
+
+    def _mapping(self, node, path: tuple, depth: int) -> dict:
+        if node.tag != _T + "map":
+            raise self._tag_error(node)
+        out: dict = {}
+        first: dict = {}
+        for knode, vnode in node.value:
+            if knode.tag == _T + "merge":
+                raise input_error(
+                    "merge keys (<<) are not supported",
+                    self.pos(knode),
+                    hint="repeat the keys, or use an alias for the whole value",
+                    rule="yaml-merge-key",
+                )
+            if not isinstance(knode, yaml.ScalarNode):
+                raise input_error("a mapping key must be a plain value, not a mapping or a list", self.pos(knode), rule="yaml-complex-key")
+            key = self._scalar(knode, None)
+            if not isinstance(key, str):
+                # Keys are names; `80: x` or `true: x` mean the text as written.
+                key = knode.value
+            if key in first:
+                p = first[key]
+                raise input_error(
+                    f"duplicate key {key!r} (first defined at line {p.line}, column {p.col})",
+                    self.pos(knode),
+                    hint="YAML keys must be unique; remove or rename one of them",
+                    rule="yaml-duplicate-key",
+                )
+            first[key] = self.pos(knode)
+            child = path + (key,)
+            km = knode.start_mark
+            self.pm.keys[child] = (km.line + 1, km.column + 1)
+            out[key] = self._node(vnode, child, depth + 1)
+        return out
+
+    def _tag_error(self, node):
+        tag = node.tag
+        if tag.startswith(_T):
+            tag = "!!" + tag[len(_T):]
+        return input_error(
+            f"YAML tag {tag} is not allowed",
+            self.pos(node),
+            hint="k8sgen reads plain data only; remove the tag (quote the value if it must be text)",
+            rule="yaml-tag",
+        )
+
+    def _scalar(self, node, path):
+        value = node.value
+        tag = node.tag
+        if node.style is not None and node.style != "":
+            # Quoted or block scalars are text, unless explicitly tagged.
+            if tag == _T + "str":
+                return value
+            if tag not in _STD_SCALAR_TAGS:
+                raise self._tag_error(node)
+            return self._typed(node, tag, path)
+        implicit = _Loader.resolve(_Loader, yaml.ScalarNode, value, (True, False))
+        if tag != implicit:
+            # An explicit tag on a plain scalar (`!!str 0755`, `!foo x`).
+            if tag == _T + "str":
+                return value
+            if tag not in _STD_SCALAR_TAGS:
+                raise self._tag_error(node)
+            return self._typed(node, tag, path)
+        if self.mode == "spec":
+            resolved = resolve_core(value)
+        else:
+            resolved = self._typed(node, tag, path)
+        if path is not None and not isinstance(resolved, str):
+            self.pm.raw[path] = value
+        return resolved
+
+    def _typed(self, node, tag, path):
+        try:
+            if tag == _T + "timestamp" or tag == _T + "binary" or tag == _T + "value":
+                return node.value  # kept as text: Kubernetes has no timestamp or binary scalars
+            if tag == _T + "int":
+                return self._std.construct_yaml_int(node)
+            if tag == _T + "float":
+                return self._std.construct_yaml_float(node)
+            if tag == _T + "bool":
+                return self._std.construct_yaml_bool(node)
+            if tag == _T + "null":
+                return None
+        except (ValueError, yaml.YAMLError):
+            raise input_error(f"{node.value!r} is not a valid {tag[len(_T):]}", self.pos(node), rule="yaml-tag") from None
+        return node.value
+
+
+def resolve_core(text: str):
+    """Resolve a plain scalar the YAML 1.2 core way, with leading-zero numbers kept as text."""
+    if text in _NULLS or text in ("Null", "NULL"):
+        return None
+    low = text.lower()
+    if low in _BOOLS and text in ("true", "True", "TRUE", "false", "False", "FALSE"):
+        return _BOOLS[low]
+    if _INT_RE.match(text):
+        return int(text)
+    if _HEX_RE.match(text):
+        return int(text, 16)
+    if _OCT_RE.match(text):
+        return int(text[2:], 8)
+    if _FLOAT_RE.match(text):
+        return float(text)
+    if low in _INF_NAN:
+        return _INF_NAN[low]
+    return text
