@@ -147,7 +147,9 @@ def _explain(err, doc: Document) -> list[Problem]:
     if v in ("anyOf", "oneOf"):
         return _explain_any(err, doc, at)
     if v == "pattern":
-        return [at(f"{value!r} is not valid here: expected {schema.get('description', err.validator_value)}", _hint_for(schema), rule="spec-format")]
+        ex = schema.get("examples")
+        hint = ("for example: " + ", ".join(json.dumps(e) for e in ex)) if ex else ""
+        return [at(f"{value!r} is not valid here: expected {schema.get('description', err.validator_value)}", hint, rule="spec-format")]
     if v in ("minItems", "minProperties", "minLength"):
         return [at("must not be empty", schema.get("description", ""), rule="spec-empty")]
     if v == "maxProperties":

@@ -4,8 +4,8 @@ Every scalar a template prints goes through `scalar()`. A string is written plai
 YAML 1.1 (kubectl, PyYAML) and YAML 1.2 read it back as the same string; clean multi-line text
 becomes a literal block; everything else is double-quoted with escapes. So no value can inject
 structure (`\\n  hostNetwork: true`, `: `, `#`, `---`, `&a`, `!!python/...`) and `yes`, `0755`,
-`8080` or `2024-01-01` stay text. Output is deterministic: mapping keys are sorted, as kubectl
-prints them.
+`8080` or `2024-01-01` stay text. Output is deterministic: mapping keys are sorted as kubectl
+prints them, with `name` first.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import yaml
 
-_PLAIN_CHARS = re.compile(r"[A-Za-z0-9_/][A-Za-z0-9_./:@+=,-]*\Z")
+_PLAIN_CHARS = re.compile(r"(?:[A-Za-z0-9_/]|-(?!--)(?=[A-Za-z0-9_/-]))[A-Za-z0-9_./:@+=,-]*\Z")
 # go-yaml v2 (behind kubectl) also reads these as booleans; PyYAML does not.
 _GO_BOOLS = {"y", "Y", "n", "N"}
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -122,9 +122,14 @@ def value(v, indent: int) -> str:
     return " " + scalar(v, indent + 2)
 
 
+def _key_order(k) -> tuple:
+    # Sorted like kubectl prints, except that `name` leads: list items read by their name.
+    return (k != "name", str(k))
+
+
 def mapping(d: dict, indent: int) -> str:
     pad = " " * indent
-    return "\n".join(pad + key(k) + ":" + value(d[k], indent) for k in sorted(d, key=str))
+    return "\n".join(pad + key(k) + ":" + value(d[k], indent) for k in sorted(d, key=_key_order))
 
 
 def sequence(items, indent: int) -> str:
