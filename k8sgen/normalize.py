@@ -449,12 +449,12 @@ def _pod(c: _Collector, add, name: str, pod: dict, src: tuple, sas: dict) -> Non
         "automountServiceAccountToken": automount,
         "restartPolicy": pod.get("restartPolicy"),
         "nodeSelector": pod.get("nodeSelector", {}),
-        "securityContext": pod.get("securityContext"),
+        "securityContext": pod.get("podSecurityContext"),
         "initContainers": [_public(x) for x in built_init],
         "containers": [_public(x) for x in built],
         "volumes": volumes,
     }
-    for k, v in (("nodeSelector", "nodeSelector"), ("securityContext", "securityContext"), ("serviceAccountName", "serviceAccount"), ("hostname", "hostname"), ("subdomain", "subdomain")):
+    for k, v in (("nodeSelector", "nodeSelector"), ("securityContext", "podSecurityContext"), ("serviceAccountName", "serviceAccount"), ("hostname", "hostname"), ("subdomain", "subdomain")):
         origins[("spec", k)] = src + (v,)
     add("Pod", "v1", name, True, "pod.yaml.j2", ctx, src, pod, origins)
 

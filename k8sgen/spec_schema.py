@@ -151,7 +151,7 @@ def _explain(err, doc: Document) -> list[Problem]:
         hint = ("for example: " + ", ".join(json.dumps(e) for e in ex)) if ex else ""
         return [at(f"{value!r} is not valid here: expected {schema.get('description', err.validator_value)}", hint, rule="spec-format")]
     if v in ("minItems", "minProperties", "minLength"):
-        return [at("must not be empty", schema.get("description", ""), rule="spec-empty")]
+        return [at("must not be empty", _hint_for(schema), rule="spec-empty")]
     if v == "maxProperties":
         return [at(f"give exactly one of these, not {len(value)}: {', '.join(value)}", schema.get("description", ""), rule="spec-one-of")]
     if v == "uniqueItems":
