@@ -29,7 +29,8 @@ class SourcePos:
     col: int
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}"
+        # Line 0 means "the file as a whole" (missing, unreadable, too large).
+        return f"{self.file}:{self.line}:{self.col}" if self.line else self.file
 
 
 @dataclass(frozen=True)

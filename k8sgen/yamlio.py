@@ -53,17 +53,18 @@ def read_text(path: str, stdin_name: str = "<stdin>") -> tuple[str, str]:
         p = Path(path)
         name = path
         if not p.exists():
-            raise input_error(f"{path}: no such file", hint="check the path; use '-' to read from stdin", rule="input-missing")
+            raise input_error("no such file", SourcePos(path, 0, 0), hint="check the path; use '-' to read from stdin", rule="input-missing")
         if p.is_dir():
-            raise input_error(f"{path}: is a directory, not a file", hint="name the spec files inside it, e.g. DIR/*.yaml", rule="input-directory")
+            raise input_error("is a directory, not a file", SourcePos(path, 0, 0), hint="name the spec files inside it, e.g. DIR/*.yaml", rule="input-directory")
         try:
             with open(p, "rb") as f:
                 data = f.read(MAX_INPUT_BYTES + 1)
         except OSError as e:
-            raise input_error(f"{path}: cannot read: {e.strerror}", rule="input-unreadable") from None
+            raise input_error(f"cannot read: {e.strerror}", SourcePos(path, 0, 0), rule="input-unreadable") from None
     if len(data) > MAX_INPUT_BYTES:
         raise input_error(
-            f"{name}: file is larger than the limit of {MAX_INPUT_BYTES // (1024 * 1024)} MiB",
+            f"file is larger than the limit of {MAX_INPUT_BYTES // (1024 * 1024)} MiB",
+            SourcePos(name, 0, 0),
             hint="split it into several files",
             rule="input-too-large",
         )
@@ -95,9 +96,9 @@ def load_documents(text: str, name: str, mode: str = "k8s") -> list[Document]:
     except yaml.MarkedYAMLError as e:
         raise _syntax_error(e, name, text) from None
     except yaml.YAMLError as e:  # unmarked reader errors (bad characters)
-        raise input_error(f"{name}: invalid YAML: {e}", rule="yaml-syntax") from None
+        raise input_error(f"invalid YAML: {e}", SourcePos(name, 0, 0), rule="yaml-syntax") from None
     except RecursionError:
-        raise input_error(f"{name}: nesting is too deep to read", hint=f"at most {MAX_DEPTH} levels", rule="yaml-depth") from None
+        raise input_error("nesting is too deep to read", SourcePos(name, 0, 0), hint=f"at most {MAX_DEPTH} levels", rule="yaml-depth") from None
     docs = []
     for i, node in enumerate(nodes):
         if node is None:

@@ -1,0 +1,37 @@
+"""`k8sgen render`: specs in, a multi-document YAML stream (or a JSON List) out."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Sequence, TextIO
+
+from .. import report
+from ..errors import EXIT_INVALID, EXIT_OK
+from ..pipeline import render_specs
+
+
+def stream_text(objects: list, output: str = "yaml") -> str:
+    if output == "json":
+        doc = {"apiVersion": "v1", "kind": "List", "items": [o.obj for o in objects]}
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return "---\n".join(o.text for o in objects)
+
+
+def run(
+    specs: Sequence[str],
+    output: str = "yaml",
+    kube_version: str | None = None,
+    strict: bool = False,
+    fmt: str = "parsable",
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    out = out or sys.stdout
+    result = render_specs(list(specs), kube_version)
+    report.write(result.problems, fmt, err or sys.stderr)
+    if result.errors or (strict and result.warnings):
+        return EXIT_INVALID  # nothing reaches stdout unless everything passed
+    out.write(stream_text(result.objects, output))
+    out.flush()
+    return EXIT_OK

@@ -1,0 +1,212 @@
+"""The pipeline, importable without the CLI.
+
+    load spec -> check against the spec schema -> normalize -> render (Jinja) -> parse
+    -> validate (Kubernetes schema, API-server rules, cross-object checks, lint) -> objects
+
+`render_specs` returns every rendered object and every problem; it raises `K8sgenError` only when
+nothing can be rendered (unreadable or invalid specs). Callers decide what problems mean: the
+CLI refuses to print anything when there is an error (or a warning under --strict).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence, Union
+
+from . import spec_schema, yamlio
+from .errors import K8sgenError, Problem, SourcePos, SpecError, input_error
+from .normalize import normalize
+from .render import RenderedObject, render_items, sort_key
+from .source import Document, PositionMap
+
+SpecInput = Union[str, Mapping]
+
+
+def is_manifest(data) -> bool:
+    """A Kubernetes object (or List) rather than a k8sgen spec: it has apiVersion and kind."""
+    return isinstance(data, dict) and "apiVersion" in data and "kind" in data
+
+
+def spec_document(source: SpecInput, name: str | None = None) -> Document:
+    """A spec as a Document: from a path ("-" for stdin), YAML text via `name`, or a mapping."""
+    if isinstance(source, Mapping):
+        import copy
+
+        pm = PositionMap(name or "<spec>")
+        return Document(copy.deepcopy(dict(source)), pm)
+    text, display = yamlio.read_text(source)
+    return parse_spec_text(text, name or display)
+
+
+def parse_spec_text(text: str, name: str) -> Document:
+    docs = yamlio.load_documents(text, name, mode="spec")
+    if not docs:
+        raise SpecError(Problem(message="the spec is empty", rule="spec-empty", pos=SourcePos(name, 1, 1), hint="start from `k8sgen init` or an example in examples/"))
+    if len(docs) > 1:
+        pos = docs[1].locate(())
+        raise SpecError(Problem(message="a spec file holds one YAML document, this one has more", rule="spec-multiple-documents", pos=pos, hint="put each spec in its own file, or merge them into one"))
+    doc = docs[0]
+    if not isinstance(doc.data, dict):
+        raise SpecError(Problem(message="a spec is a mapping of keys (namespace, pods, services, …) at the top level", rule="spec-not-mapping", pos=doc.locate(())))
+    if is_manifest(doc.data):
+        raise SpecError(Problem(message="this is a Kubernetes manifest, not a k8sgen spec", rule="spec-is-manifest", pos=doc.locate(()), hint="use `k8sgen validate` to check manifests"))
+    return doc
+
+
+@dataclass
+class Result:
+    objects: list = field(default_factory=list)  # RenderedObject, in apply order
+    problems: list = field(default_factory=list)  # Problem, sorted
+
+    @property
+    def errors(self) -> list:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list:
+        return [p for p in self.problems if not p.is_error]
+
+
+def default_kube_version() -> str:
+    from .validate.k8s_schema import DEFAULT_VERSION
+
+    return DEFAULT_VERSION
+
+
+def render_specs(specs: Sequence[SpecInput], kube_version: str | None = None) -> Result:
+    """Render several specs together and validate everything."""
+    from .errors import sorted_problems
+    from .validate import Manifest, validate_manifests
+    from .validate.k8s_schema import normalize_version
+
+    version = normalize_version(kube_version or default_kube_version())
+    problems: list[Problem] = []
+    normalized = []
+    for s in specs:
+        doc = s if isinstance(s, Document) else spec_document(s)
+        found = spec_problems(doc)
+        if found:
+            problems.extend(found)
+            continue
+        try:
+            normalized.append(normalize(doc))
+        except SpecError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise SpecError(problems)
+    items = [i for n in normalized for i in n.items]
+    _check_duplicates(items)
+    objects = render_items(items)
+    external: dict = {}
+    for n in normalized:
+        for kind, names in n.external.items():
+            external.setdefault(kind, set()).update(names)
+    manifests = [Manifest(obj=r.obj, locate=r.item.locate, ignore=r.item.ignore) for r in objects]
+    problems = validate_manifests(manifests, version, external)
+    return Result(objects=objects, problems=sorted_problems(problems))
+
+
+def spec_problems(doc: Document) -> list[Problem]:
+    spec_schema.coerce(doc)
+    return spec_schema.check(doc)
+
+
+def _check_duplicates(items: list) -> None:
+    seen: dict = {}
+    problems = []
+    for it in items:
+        k = (it.kind, it.namespace, it.name)
+        if k in seen and seen[k].doc is not it.doc:
+            first = seen[k]
+            problems.append(Problem(
+                message=f"{it.kind} {it.name!r} is also produced by {first.doc.file} ({first.doc.locate(first.src)})",
+                rule="spec-duplicate-object",
+                pos=it.doc.locate(it.src, True),
+                hint="rename one of them, or give the specs different namespaces",
+            ))
+        seen.setdefault(k, it)
+    if problems:
+        raise SpecError(problems)
+
+
+def render(spec: SpecInput, kube_version: str | None = None, strict: bool = False) -> list[dict]:
+    """Render one spec (a path or a mapping) to Kubernetes objects as Python dicts.
+
+    Raises `K8sgenError` (with `.problems`) if the spec is invalid or any object would be
+    rejected (with `strict=True`, also on warnings). The dicts can be passed to the Kubernetes
+    Python client, e.g. `kubernetes.utils.create_from_dict`.
+    """
+    result = render_specs([spec], kube_version)
+    bad = result.problems if strict else result.errors
+    if bad:
+        raise SpecError(bad)
+    return [r.obj for r in result.objects]
+
+
+__all__ = ["render", "render_specs", "Result", "RenderedObject", "K8sgenError", "sort_key", "input_error"]
+
+
+def validate_paths(paths: Sequence[str], kube_version: str | None = None) -> tuple[list, int]:
+    """Validate spec files and plain manifest files (told apart by content) together.
+
+    Returns (problems, exit code floor): the floor is 2 when an input could not be read or
+    parsed, else 0; the caller raises it to 1 for errors.
+    """
+    from .errors import EXIT_USAGE, InputError, sorted_problems
+    from .validate import Manifest, ignored_rules, validate_manifests
+    from .validate.k8s_schema import normalize_version
+
+    version = normalize_version(kube_version or default_kube_version())
+    problems: list[Problem] = []
+    floor = 0
+    manifests: list = []
+    for path in paths:
+        try:
+            text, name = yamlio.read_text(path)
+            docs = yamlio.load_documents(text, name, mode="k8s")
+            if len(docs) == 1 and isinstance(docs[0].data, dict) and not is_manifest(docs[0].data):
+                result = render_specs([parse_spec_text(text, name)], version)
+                problems.extend(result.problems)
+                continue
+            for doc in docs:
+                manifests.extend(_manifests_of(doc, problems))
+        except InputError as e:
+            problems.extend(e.problems)
+            floor = EXIT_USAGE
+        except K8sgenError as e:
+            problems.extend(e.problems)
+    if manifests:
+        problems.extend(validate_manifests(manifests, version))
+    return sorted_problems(problems), floor
+
+
+def _manifests_of(doc: Document, problems: list) -> list:
+    from .validate import Manifest, ignored_rules
+
+    data = doc.data
+    if data is None:
+        return []
+    if not is_manifest(data):
+        problems.append(Problem(
+            message="not a Kubernetes object (no apiVersion and kind) and not a k8sgen spec",
+            rule="input-not-object",
+            pos=doc.locate(()),
+            hint="a file is either one k8sgen spec, or Kubernetes manifests (several documents allowed)",
+        ))
+        return []
+    if data.get("kind") == "List" or (isinstance(data.get("kind"), str) and data["kind"].endswith("List") and isinstance(data.get("items"), list)):
+        out = []
+        for i, item in enumerate(data.get("items") or []):
+            if not is_manifest(item):
+                problems.append(Problem(message="a List item must be a Kubernetes object", rule="input-not-object", pos=doc.locate(("items", i))))
+                continue
+            out.append(Manifest(obj=item, locate=_prefixed(doc, ("items", i)), ignore=ignored_rules(item)))
+        return out
+    return [Manifest(obj=data, locate=doc.locate, ignore=ignored_rules(data))]
+
+
+def _prefixed(doc: Document, prefix: tuple):
+    def locate(path: tuple, key: bool = False):
+        return doc.locate(prefix + tuple(path), key)
+
+    return locate

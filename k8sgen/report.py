@@ -1,0 +1,97 @@
+"""Problems as text: `parsable` (file:line:col: level: message (rule)), `github`, `json`."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Callable, Iterable, TextIO
+
+from .errors import Problem
+from .fieldpath import format_path
+
+_COLORS = {"error": "\033[31m", "warning": "\033[33m"}
+_RESET = "\033[0m"
+
+
+def use_color(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _where(p: Problem) -> str:
+    return str(p.pos) if p.pos else (p.object or "<input>")
+
+
+def _message(p: Problem) -> str:
+    """The message, led by the object and field path when the problem is in a Kubernetes object."""
+    if p.object:
+        path = format_path(p.path)
+        return f"{p.object}: {path + ': ' if path else ''}{p.message}"
+    return p.message
+
+
+def parsable(problems: Iterable[Problem], color: bool = False) -> str:
+    lines = []
+    for p in problems:
+        level = p.severity
+        if color:
+            level = _COLORS.get(level, "") + level + _RESET
+        lines.append(f"{_where(p)}: {level}: {_message(p)} ({p.rule})")
+        if p.hint:
+            lines.append(f"  hint: {p.hint}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _gh_escape(s: str, prop: bool = False) -> str:
+    s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        s = s.replace(":", "%3A").replace(",", "%2C")
+    return s
+
+
+def github(problems: Iterable[Problem], color: bool = False) -> str:
+    """GitHub Actions workflow commands: annotations on the spec lines."""
+    out = []
+    for p in problems:
+        props = []
+        if p.pos:
+            props += [f"file={_gh_escape(p.pos.file, True)}", f"line={p.pos.line}", f"col={p.pos.col}"]
+        props.append(f"title={_gh_escape(p.rule, True)}")
+        msg = _message(p) + (f" (hint: {p.hint})" if p.hint else "")
+        out.append(f"::{p.severity} {','.join(props)}::{_gh_escape(msg)}")
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def as_dict(p: Problem) -> dict:
+    return {
+        "file": p.pos.file if p.pos else None,
+        "line": p.pos.line if p.pos else None,
+        "column": p.pos.col if p.pos else None,
+        "path": format_path(p.path),
+        "object": p.object or None,
+        "severity": p.severity,
+        "rule": p.rule,
+        "message": p.message,
+        "hint": p.hint or None,
+    }
+
+
+def as_json(problems: Iterable[Problem], color: bool = False) -> str:
+    return json.dumps({"problems": [as_dict(p) for p in problems]}, indent=2, ensure_ascii=False) + "\n"
+
+
+FORMATS: dict[str, Callable[..., str]] = {"parsable": parsable, "github": github, "json": as_json}
+
+
+def write(problems: list, fmt: str = "parsable", stream: TextIO | None = None) -> None:
+    stream = stream or sys.stderr
+    if fmt != "json" and not problems:
+        return
+    stream.write(FORMATS[fmt](problems, color=use_color(stream)))
+    stream.flush()
