@@ -9,11 +9,21 @@ import types
 from fnmatch import fnmatchcase
 
 import pytest
+from k8s_objects import (
+    binding,
+    ctr,
+    deployment,
+    group_subject,
+    namespace,
+    pod,
+    role,
+    sa,
+    sa_subject,
+)
 
-import k8sgen.validate as validate
+from k8sgen import validate
 from k8sgen.fieldpath import format_path, object_id
 from k8sgen.validate import Context, Manifest, lint
-from k8s_objects import binding, ctr, deployment, group_subject, namespace, pod, role, sa, sa_subject
 
 RESTRICTED = {"k8sgen.dev/lint-profile": "restricted"}
 
@@ -255,7 +265,7 @@ def runner(monkeypatch):
     return validate.validate_manifests
 
 
-NOISY = dict(hostPID=True, automountServiceAccountToken=None, containers=[ctr(image="busybox", **sc(privileged=True))])
+NOISY = {"hostPID": True, "automountServiceAccountToken": None, "containers": [ctr(image="busybox", **sc(privileged=True))]}
 SILENCE_CASES = {
     "nothing silenced": (frozenset(), ["lint-image-tag", "lint-pss-baseline-host-namespaces", "lint-pss-baseline-privileged", "lint-token-automount"]),
     "one id": (frozenset({"lint-token-automount"}), ["lint-image-tag", "lint-pss-baseline-host-namespaces", "lint-pss-baseline-privileged"]),

@@ -7,14 +7,26 @@ import sys
 import types
 
 import pytest
+from k8s_objects import (
+    binding,
+    configmap,
+    ctr,
+    deployment,
+    endpoint_slice,
+    endpoints,
+    group_subject,
+    pod,
+    pvc,
+    role,
+    sa,
+    sa_subject,
+    secret,
+    svc,
+)
 
-import k8sgen.validate as validate
+from k8sgen import validate
 from k8sgen.fieldpath import format_path, object_id
 from k8sgen.validate import Context, Manifest, references
-from k8s_objects import (
-    configmap, ctr, deployment, endpoint_slice, endpoints, group_subject, pod, pvc, role, sa, sa_subject, secret, svc,
-    binding,
-)
 
 
 def run(objs, external=None):
@@ -35,6 +47,7 @@ CASES = {
         ("ref-service-selector", W, "Service/web", "spec.selector")]),
     "selector must match every label": ([pod(labels={"app": "web"}), svc(selector={"app": "web", "tier": "fe"})], {}, [
         ("ref-service-selector", W, "Service/web", "spec.selector")]),
+    "no pods in the set at all: pods live elsewhere": ([svc()], {}, []),
     "ExternalName service is not checked": ([svc(type="ExternalName", externalName="db.example.com")], {}, []),
     "service without selector is not checked": ([svc(selector=False)], {}, []),
     # --- ref-target-port
@@ -46,6 +59,11 @@ CASES = {
     "named targetPort with another protocol": (
         [pod(containers=[ctr(ports=[{"name": "dns", "containerPort": 53, "protocol": "UDP"}])]),
          svc(ports=[{"port": 53, "targetPort": "dns", "protocol": "TCP"}])], {}, [
+        ("ref-target-port", E, "Service/web", "spec.ports[0].targetPort")]),
+    "named targetPort of a sidecar init container": (
+        [pod(initContainers=[ctr("proxy", ports=HTTP, restartPolicy="Always")]), svc(ports=[{"port": 80, "targetPort": "http"}])], {}, []),
+    "named targetPort of a plain init container": (
+        [pod(initContainers=[ctr("setup", ports=HTTP)]), svc(ports=[{"port": 80, "targetPort": "http"}])], {}, [
         ("ref-target-port", E, "Service/web", "spec.ports[0].targetPort")]),
     "numeric targetPort is not checked": ([pod(), svc(ports=[{"port": 80, "targetPort": 9999}])], {}, []),
     # --- ref-service-account
@@ -123,6 +141,11 @@ CASES = {
     "configMapKeyRef optional": ([pod(containers=[ctr(env=[{"name": "K", "valueFrom": {"configMapKeyRef": {"name": "cfg", "key": "k", "optional": True}}}])])], {}, []),
     "secretKeyRef external": ([pod(containers=[ctr(env=[{"name": "K", "valueFrom": {"secretKeyRef": {"name": "creds", "key": "k"}}}])])], {"Secret": {"default/creds"}}, []),
     "secretKeyRef external without namespace": ([pod(containers=[ctr(env=[{"name": "K", "valueFrom": {"secretKeyRef": {"name": "creds", "key": "k"}}}])])], {"Secret": {"creds"}}, []),
+    "external glob": ([pod(ns="prod", volumes=[{"name": "a", "secret": {"secretName": "tls"}}])], {"Secret": {"prod/*"}}, []),
+    "external glob of another namespace": ([pod(ns="dev", volumes=[{"name": "a", "secret": {"secretName": "tls"}}])], {"Secret": {"prod/*"}}, [
+        ("ref-config", W, "Pod/dev/web", "spec.volumes[0].secret.secretName")]),
+    "external without namespace means default": ([pod(ns="dev", volumes=[{"name": "a", "secret": {"secretName": "tls"}}])], {"Secret": {"tls"}}, [
+        ("ref-config", W, "Pod/dev/web", "spec.volumes[0].secret.secretName")]),
     "secret in stringData has the key": ([pod(containers=[ctr(env=[{"name": "K", "valueFrom": {"secretKeyRef": {"name": "creds", "key": "key"}}}])]), secret()], {}, []),
     "envFrom secret missing": ([pod(containers=[ctr(envFrom=[{"configMapRef": {"name": "cfg"}}, {"secretRef": {"name": "creds"}}])]), configmap()], {}, [
         ("ref-config", W, "Pod/web", "spec.containers[0].envFrom[1].secretRef.name")]),

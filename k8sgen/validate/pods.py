@@ -8,8 +8,9 @@ malformed objects (the reference checks run even on objects that failed the sche
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 # Where the pod template sits, per kind that has one.
 _TEMPLATE_PATHS: dict[str, tuple] = {

@@ -5,15 +5,16 @@ Each check yields `(Problem, obj)`: the problem and the object it is about (iden
 
 An object named by a reference exists when it is in the set, when it is declared external
 (`ctx.external`, e.g. `{"ServiceAccount": {"ns/name"}, "ClusterRole": {"view"}}`; an entry
-without a namespace means "default"), or when Kubernetes creates it itself (the "default"
+without a namespace means "default", and entries may be globs such as `prod/*`), or when Kubernetes creates it itself (the "default"
 ServiceAccount, the built-in ClusterRoles). Objects without a namespace are in "default".
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Iterator
+from fnmatch import fnmatchcase
 
 from ..errors import Problem
 from . import Context
@@ -49,21 +50,34 @@ class _Index:
 
     objects: dict = field(default_factory=dict)  # (kind, ns, name) -> first obj
     pods: list = field(default_factory=list)  # PodView for every pod and pod template
+    pods_by_ns: dict = field(default_factory=lambda: defaultdict(list))
     external: dict = field(default_factory=dict)  # kind -> set of "ns/name" or "name"
 
     def has(self, kind: str, ns: str, name: str) -> bool:
         if (kind, ns, name) in self.objects:
             return True
-        ext = self.external.get(kind) or ()
-        if kind in CLUSTER_SCOPED:
-            return name in ext
-        return f"{ns}/{name}" in ext or (ns == "default" and name in ext)
+        return external_has(self.external.get(kind) or (), "" if kind in CLUSTER_SCOPED else ns, name)
 
     def get(self, kind: str, ns: str, name: str) -> dict | None:
         return self.objects.get((kind, ns, name))
 
     def pods_in(self, ns: str) -> list[PodView]:
-        return [p for p in self.pods if p.namespace == ns]
+        return self.pods_by_ns.get(ns, [])
+
+
+def external_has(entries, ns: str, name: str) -> bool:
+    """Whether `ns/name` (or `name` when cluster-scoped) is declared external.
+
+    An entry without a namespace means "default"; entries may be globs (`prod/*`, `*/creds`).
+    """
+    want = f"{ns}/{name}" if ns else name
+    for entry in entries:
+        if not isinstance(entry, str):
+            continue
+        full = entry if (not ns or "/" in entry) else f"default/{entry}"
+        if full == want or (("*" in full or "?" in full) and fnmatchcase(want, full)):
+            return True
+    return False
 
 
 def _index(ctx: Context) -> _Index:
@@ -77,6 +91,7 @@ def _index(ctx: Context) -> _Index:
         pv = pod_view(obj)
         if pv is not None:
             idx.pods.append(pv)
+            idx.pods_by_ns[pv.namespace].append(pv)
     return idx
 
 
@@ -134,6 +149,10 @@ def _duplicates(ctx: Context) -> Found:
 
 
 def _services(idx: _Index) -> Found:
+    if not idx.pods:
+        # No pod in the set at all: the pods are managed elsewhere (another file, a Helm chart),
+        # so "selects nothing" would be said of every Service. Say it only when it can be true.
+        return
     for (kind, ns, name), svc in idx.objects.items():
         if kind != "Service":
             continue
@@ -156,12 +175,14 @@ def _named_ports(pods: list[PodView]) -> dict:
     """name -> set of protocols exposed under that name by any container of the pods."""
     out: dict = defaultdict(set)
     for pv in pods:
-        for fld in ("containers", "initContainers"):  # restartable init containers serve too
-            for c in as_list(pv.spec.get(fld)):
-                for port in as_list(as_dict(c).get("ports")):
-                    port = as_dict(port)
-                    if isinstance(port.get("name"), str):
-                        out[port["name"]].add(port.get("protocol") or "TCP")
+        # As the endpoints controller's FindPort: regular containers and sidecars (init
+        # containers with restartPolicy Always); plain init containers have exited by then.
+        sidecars = [c for c in as_list(pv.spec.get("initContainers")) if as_dict(c).get("restartPolicy") == "Always"]
+        for c in as_list(pv.spec.get("containers")) + sidecars:
+            for port in as_list(as_dict(c).get("ports")):
+                port = as_dict(port)
+                if isinstance(port.get("name"), str):
+                    out[port["name"]].add(port.get("protocol") or "TCP")
     return out
 
 
@@ -222,15 +243,15 @@ def _bindings(idx: _Index) -> Found:
             continue
         ref = as_dict(b.get("roleRef"))
         rkind, rname = ref.get("kind"), ref.get("name")
-        if rkind in ("Role", "ClusterRole") and isinstance(rname, str) and rname:
-            if not role_exists(idx, rkind, ns, rname):
-                where = f' in namespace "{ns}"' if rkind == "Role" else ""
-                yield _warning(
-                    f'roleRef names {rkind} "{rname}"{where}, which is not defined',
-                    "ref-role",
-                    ("roleRef", "name"),
-                    hint=f"add the {rkind}, fix the name, or declare it external",
-                ), b
+        named = rkind in ("Role", "ClusterRole") and isinstance(rname, str) and rname
+        if named and not role_exists(idx, rkind, ns, rname):
+            where = f' in namespace "{ns}"' if rkind == "Role" else ""
+            yield _warning(
+                f'roleRef names {rkind} "{rname}"{where}, which is not defined',
+                "ref-role",
+                ("roleRef", "name"),
+                hint=f"add the {rkind}, fix the name, or declare it external",
+            ), b
         for i, s in enumerate(as_list(b.get("subjects"))):
             s = as_dict(s)
             sname = s.get("name")

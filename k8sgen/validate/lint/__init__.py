@@ -19,15 +19,14 @@ Silencing: a rule id (or a glob such as `lint-pss-*`) in the spec's `ignore:` or
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ...errors import Problem
 from ..pods import as_dict, namespace_of, pod_view
-from . import pss, rbac, workload  # noqa: F401  (importing registers the rules)
+from . import pss, rbac, setindex, workload  # noqa: F401  (importing registers the rules)
 from .registry import BASELINE, RESTRICTED, RULES, LintRule
 
 PROFILE_ANNOTATION = "k8sgen.dev/lint-profile"
-NAMESPACE_LABEL = "pod-security.kubernetes.io/enforce"
 PROFILES = ("privileged", BASELINE, RESTRICTED)
 DEFAULT_PROFILE = BASELINE
 
@@ -35,17 +34,6 @@ LINT_RULES: list[tuple[str, str]] = [(r.id, r.doc) for r in RULES] + [
     ("lint-profile", f"The {PROFILE_ANNOTATION} annotation names a profile: privileged, baseline or restricted."),
 ]
 _RANK = {p: i for i, p in enumerate(PROFILES)}
-
-
-def _namespace_profile(obj: dict, ctx) -> str | None:
-    ns = namespace_of(obj)
-    for m in getattr(ctx, "manifests", ()):
-        o = m.obj
-        if isinstance(o, dict) and o.get("kind") == "Namespace" and as_dict(o.get("metadata")).get("name") == ns:
-            value = as_dict(as_dict(o.get("metadata")).get("labels")).get(NAMESPACE_LABEL)
-            if value in PROFILES:
-                return value
-    return None
 
 
 def profile_for(obj: dict, ctx) -> tuple[str, Problem | None]:
@@ -63,7 +51,10 @@ def profile_for(obj: dict, ctx) -> tuple[str, Problem | None]:
             hint=f"use one of {', '.join(PROFILES)}",
         )
     ctx_profile = getattr(ctx, "profile", None)
-    return _namespace_profile(obj, ctx) or (ctx_profile if ctx_profile in PROFILES else DEFAULT_PROFILE), bad
+    ns_profile = setindex.for_context(ctx).namespace_profiles.get(namespace_of(obj))
+    if ns_profile in PROFILES:
+        return ns_profile, bad
+    return (ctx_profile if ctx_profile in PROFILES else DEFAULT_PROFILE), bad
 
 
 def active_rules(profile: str, version: tuple) -> list[LintRule]:

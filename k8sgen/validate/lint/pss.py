@@ -10,7 +10,7 @@ so one mistake is reported once.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..pods import PodView, as_dict, as_list, container_label
 from .registry import BASELINE, RESTRICTED, Finding, rule
@@ -135,9 +135,9 @@ def apparmor(pv: PodView, ctx) -> Iterator[Finding]:
         if t is not None and t not in GOOD_SECCOMP:
             yield path + ("appArmorProfile", "type"), f"{who} sets appArmorProfile.type {t}", "use RuntimeDefault or Localhost, or leave it unset"
     for key, value in as_dict(pv.meta.get("annotations")).items():
-        if isinstance(key, str) and key.startswith(APPARMOR_ANNOTATION) and isinstance(value, str):
-            if value and value != "runtime/default" and not value.startswith("localhost/"):
-                yield _meta_path(pv) + ("annotations", key), f'annotation {key}: "{value}" disables AppArmor', "use runtime/default or localhost/<profile>, or remove the annotation"
+        unconfined = isinstance(value, str) and value and value != "runtime/default" and not value.startswith("localhost/")
+        if isinstance(key, str) and key.startswith(APPARMOR_ANNOTATION) and unconfined:
+            yield _meta_path(pv) + ("annotations", key), f'annotation {key}: "{value}" disables AppArmor', "use runtime/default or localhost/<profile>, or remove the annotation"
 
 
 @rule("lint-pss-baseline-selinux", "No custom SELinux user or role, and only container SELinux types.", level=BASELINE)

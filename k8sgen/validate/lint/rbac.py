@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from ..pods import as_dict, as_list, namespace_of, name_of
+from ..pods import as_dict, as_list, namespace_of
+from . import setindex
 from .registry import Finding, rule
 
 # Groups that contain many identities: every service account (of a namespace), every
@@ -38,14 +39,6 @@ def rbac_wildcard(obj: dict, ctx) -> Iterator[Finding]:
                     )
 
 
-def _grants_everything(role: dict) -> bool:
-    for r in as_list(role.get("rules")):
-        r = as_dict(r)
-        if "*" in as_list(r.get("verbs")) or "*" in as_list(r.get("resources")):
-            return True
-    return False
-
-
 def _powerful_role(binding: dict, ctx) -> str:
     """A description of the bound role when it grants (nearly) everything, else ""."""
     ref = as_dict(binding.get("roleRef"))
@@ -54,15 +47,9 @@ def _powerful_role(binding: dict, ctx) -> str:
         return 'ClusterRole "cluster-admin"'
     if kind not in ("Role", "ClusterRole") or not isinstance(name, str):
         return ""
-    ns = namespace_of(binding)
-    for m in ctx.manifests:
-        o = m.obj
-        if not isinstance(o, dict) or o.get("kind") != kind or name_of(o) != name:
-            continue
-        if kind == "Role" and namespace_of(o) != ns:
-            continue
-        if _grants_everything(o):
-            return f'{kind} "{name}" (it has "*" in verbs or resources)'
+    key = (kind, namespace_of(binding) if kind == "Role" else "", name)
+    if key in setindex.for_context(ctx).all_powerful_roles:
+        return f'{kind} "{name}" (it has "*" in verbs or resources)'
     return ""
 
 

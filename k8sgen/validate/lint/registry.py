@@ -8,8 +8,8 @@ covers both and reports paths relative to the object root.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 Finding = tuple  # (path: tuple, message: str, hint: str)
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from ..pods import PodView, as_dict, as_list, container_label, namespace_of
+from ..pods import PodView, as_dict, container_label
+from . import setindex
 from .registry import Finding, rule
 
 
@@ -42,31 +43,6 @@ def image_tag(pv: PodView, ctx) -> Iterator[Finding]:
                 yield path + ("image",), f'image "{image}" of {container_label(c)} {why}, which changes under you', "pin a version tag (e.g. nginx:1.27.3) or a digest (image@sha256:...)"
 
 
-def _sa_is_bound(ns: str, sa: str, ctx) -> bool:
-    for m in ctx.manifests:
-        b = m.obj
-        if not isinstance(b, dict) or b.get("kind") not in ("RoleBinding", "ClusterRoleBinding"):
-            continue
-        for s in as_list(b.get("subjects")):
-            s = as_dict(s)
-            name = s.get("name")
-            if s.get("kind") == "ServiceAccount":
-                sns = s.get("namespace") or namespace_of(b)
-                if name == sa and sns == ns:
-                    return True
-            elif s.get("kind") == "Group" and name in ("system:serviceaccounts", f"system:serviceaccounts:{ns}"):
-                return True
-    return False
-
-
-def _service_account_automount(ns: str, sa: str, ctx):
-    for m in ctx.manifests:
-        o = m.obj
-        if isinstance(o, dict) and o.get("kind") == "ServiceAccount" and as_dict(o.get("metadata")).get("name") == sa and namespace_of(o) == ns:
-            return o.get("automountServiceAccountToken")
-    return None
-
-
 @rule(
     "lint-token-automount",
     "Pods that use no API access (default ServiceAccount, no binding) do not get a service-account token mounted.",
@@ -78,9 +54,10 @@ def token_automount(pv: PodView, ctx) -> Iterator[Finding]:
     pod_value = pv.spec.get("automountServiceAccountToken")
     if pod_value is False:
         return
-    if pod_value is None and _service_account_automount(pv.namespace, sa, ctx) is False:
+    idx = setindex.for_context(ctx)
+    if pod_value is None and idx.sa_automount.get((pv.namespace, sa)) is False:
         return
-    if _sa_is_bound(pv.namespace, sa, ctx):
+    if (pv.namespace, sa) in idx.bound_sas or idx.bound_sa_namespaces & {"*", pv.namespace}:
         return
     yield (
         pv.path("automountServiceAccountToken"),
