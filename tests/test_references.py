@@ -108,6 +108,7 @@ CASES = {
         ("ref-endpoints", E, "Endpoints/db", "subsets[0].ports[0]")]),
     "endpoints port number mismatch": ([svc("db", selector=False), endpoints(ports=[{"name": "http", "port": 8080}])], {}, [
         ("ref-endpoints", E, "Endpoints/db", "subsets[0].ports[0].port")]),
+    "endpoints of an external service": ([endpoints()], {"Service": {"default/db"}}, []),
     "endpointslice of a selectorless service": ([svc("db", selector=False), endpoint_slice()], {}, []),
     "endpointslice of a missing service": ([endpoint_slice(service="nope")], {}, [
         ("ref-endpoints", E, "EndpointSlice/db-1", "metadata.labels[kubernetes.io/service-name]")]),
@@ -118,6 +119,7 @@ CASES = {
     # --- ref-subdomain
     "subdomain with headless service selecting the pod": ([pod(subdomain="web"), svc(clusterIP="None")], {}, []),
     "subdomain without service": ([pod(subdomain="web")], {}, [("ref-subdomain", W, "Pod/web", "spec.subdomain")]),
+    "subdomain of an external service": ([pod(subdomain="web")], {"Service": {"default/web"}}, []),
     "subdomain with non-headless service": ([pod(subdomain="web"), svc()], {}, [("ref-subdomain", W, "Pod/web", "spec.subdomain")]),
     "subdomain service not selecting the pod": ([pod(subdomain="web"), pod("other"), svc(clusterIP="None", selector={"app": "other"})], {}, [
         ("ref-subdomain", W, "Pod/web", "spec.subdomain")]),
@@ -191,6 +193,7 @@ def test_duplicate_points_at_the_first_definition():
     ctx = Context(kube_version=(1, 37), manifests=[first, Manifest(sa())])
     [(p, obj)] = list(references.check(ctx))
     assert obj is ctx.manifests[1].obj and p.extra_pos == (SourcePos("a.yaml", 3, 9),)
+    assert "first at a.yaml:3:9" in p.message
 
 
 def test_malformed_objects_do_not_crash():
@@ -228,3 +231,8 @@ def test_silencing_by_annotation(runner):
     obj = pod(serviceAccountName="ghost", annotations={"k8sgen.dev/ignore": "lint-image-tag, ref-service-*"})
     m = Manifest(obj, ignore=validate.ignored_rules(obj))
     assert [p.rule for p in runner([m], "1.37")] == []
+
+
+def test_reference_rule_table_names_every_rule():
+    assert {r[0] for r in references.REFERENCE_RULES} == {p[0] for _, _, exp in CASES.values() for p in exp}
+    assert all(sev in ("error", "warning") and doc for _, sev, doc in references.REFERENCE_RULES)

@@ -34,6 +34,20 @@ BUILTIN_CLUSTER_ROLES = frozenset({"cluster-admin", "admin", "edit", "view"})
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
+# (id, severity, one-line doc), for the docs.
+REFERENCE_RULES: list[tuple[str, str, str]] = [
+    ("ref-duplicate", "error", "Two objects with the same API group, kind, namespace and name."),
+    ("ref-service-selector", "warning", "A Service selector matches no Pod (or pod template) in its namespace."),
+    ("ref-target-port", "error", "A named targetPort is not a named containerPort (same protocol) of any selected pod."),
+    ("ref-service-account", "warning", "A pod's serviceAccountName names no ServiceAccount in the set."),
+    ("ref-role", "warning", "A binding's roleRef names no Role/ClusterRole in the set (built-in ClusterRoles exist)."),
+    ("ref-subject", "warning", "A binding's ServiceAccount subject names no ServiceAccount in the set."),
+    ("ref-endpoints", "error", "Endpoints/EndpointSlices without their Service, with ports it lacks, or for a Service with a selector (warning)."),
+    ("ref-subdomain", "warning", "A pod subdomain without a headless Service of that name selecting the pod."),
+    ("ref-container-name", "error", "A resourceFieldRef.containerName names no container of the pod."),
+    ("ref-config", "warning", "A ConfigMap, Secret or PVC reference (or a key in it) that is not in the set and not optional."),
+]
+
 
 def api_group(obj: dict) -> str:
     av = obj.get("apiVersion")
@@ -135,7 +149,7 @@ def _duplicates(ctx: Context) -> Found:
         where = first[key].locate(("metadata", "name"), False)  # type: ignore[attr-defined]
         ns = f"{key[2]}/" if key[2] else ""
         p = _error(
-            f"duplicate object: {kind} {ns}{key[3]} is defined more than once",
+            f"duplicate object: {kind} {ns}{key[3]} is defined more than once" + (f" (first at {where})" if where else ""),
             "ref-duplicate",
             ("metadata", "name"),
             hint="rename one of them or remove the copy; kubectl apply would let the last one win",
@@ -201,13 +215,10 @@ def _target_ports(svc: dict, selected: list[PodView]) -> Found:
             msg = f'targetPort "{target}" is a {"/".join(sorted(named[target]))} port in the selected pods, not {protocol}'
         else:
             msg = f'targetPort "{target}" names no containerPort of the selected pods ({pods})'
-        known = ", ".join(sorted(named)) or "none"
-        yield _error(
-            msg,
-            "ref-target-port",
-            ("spec", "ports", i, "targetPort"),
-            hint=f"use one of the named container ports ({known}) or a port number",
-        ), svc
+        known = ", ".join(sorted(named))
+        hint = f"use one of the named container ports ({known}) or a port number" if known else (
+            f"name the container port (ports: [{{name: {target}, containerPort: ...}}]) or use a port number")
+        yield _error(msg, "ref-target-port", ("spec", "ports", i, "targetPort"), hint=hint), svc
 
 
 # --- service accounts and RBAC ------------------------------------------------------------
@@ -309,12 +320,15 @@ def _endpoints(idx: _Index) -> Found:
 def _check_endpoint_ports(idx: _Index, ep: dict, ns: str, svc_name: str, name_path: tuple, ports: list, numbers: bool) -> Found:
     kind = ep.get("kind")
     svc = idx.get("Service", ns, svc_name)
+    if svc is None and idx.has("Service", ns, svc_name):
+        return  # declared external: its ports are unknown here
     if svc is None:
         yield _error(
             f'{kind} belongs to Service "{svc_name}", which is not defined in namespace "{ns}"',
             "ref-endpoints",
             name_path,
-            hint="an Endpoints object takes effect only through the Service of the same name; add it or fix the name",
+            hint="an Endpoints object takes effect only through the Service of the same name; add it or fix the name"
+            if kind == "Endpoints" else f"a Service uses the EndpointSlices whose {SERVICE_NAME_LABEL} label is its name; add it or fix the label",
         ), ep
         return
     if _service_selector(svc):
@@ -357,6 +371,8 @@ def _subdomains(idx: _Index) -> Found:
         if not isinstance(sub, str) or not sub:
             continue
         svc = idx.get("Service", pv.namespace, sub)
+        if svc is None and idx.has("Service", pv.namespace, sub):
+            continue  # declared external
         headless = svc is not None and as_dict(svc.get("spec")).get("clusterIP") == "None"
         if not headless:
             yield _warning(

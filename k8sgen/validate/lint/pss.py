@@ -247,7 +247,7 @@ def run_as_non_root(pv: PodView, ctx) -> Iterator[Finding]:
         value = _sc(c).get("runAsNonRoot")
         if value is False:
             yield path + ("securityContext", "runAsNonRoot"), f"{container_label(c)} sets runAsNonRoot: false", "set it to true, or remove it and set it on the pod"
-        elif value is None and pod_value is not True:
+        elif value is None and pod_value is None:  # an explicit pod false is reported once, above
             yield path + ("securityContext", "runAsNonRoot"), f"neither the pod nor {container_label(c)} sets runAsNonRoot: true", "set securityContext.runAsNonRoot: true on the pod"
 
 
@@ -272,7 +272,7 @@ def seccomp_restricted(pv: PodView, ctx) -> Iterator[Finding]:
         t = as_dict(_sc(c).get("seccompProfile")).get("type")
         if t is not None and t not in GOOD_SECCOMP:
             yield path + ("securityContext", "seccompProfile", "type"), f"{container_label(c)} sets seccompProfile.type {t}", "use RuntimeDefault or Localhost"
-        elif t is None and pod_type not in GOOD_SECCOMP:
+        elif t is None and pod_type is None:  # a bad pod-level type is reported once, above
             yield path + ("securityContext", "seccompProfile"), f"neither the pod nor {container_label(c)} sets a seccomp profile", "set securityContext.seccompProfile.type: RuntimeDefault on the pod"
 
 
