@@ -14,6 +14,7 @@ node in the manifest file itself.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from fnmatch import fnmatchcase
 from typing import Callable, Iterable, Optional
 
 from ..errors import Problem, SourcePos
@@ -64,6 +65,13 @@ def ignored_rules(obj: dict) -> frozenset:
     return frozenset(r.strip() for r in value.split(",") if r.strip())
 
 
+def is_ignored(rule: str, ignore: frozenset) -> bool:
+    """Whether `rule` is silenced: listed itself, or matched by a glob such as `lint-pss-*`."""
+    if rule in ignore:
+        return True
+    return any(("*" in pat or "?" in pat) and fnmatchcase(rule, pat) for pat in ignore)
+
+
 def validate_manifests(
     manifests: list[Manifest],
     kube_version: str,
@@ -81,13 +89,13 @@ def validate_manifests(
         if not any(p.is_error for p in found):
             found.extend(rules.check(m.obj, ctx))
             found.extend(lint.check(m.obj, ctx))
-        out.extend(_finish(m, p) for p in found if p.rule not in m.ignore)
+        out.extend(_finish(m, p) for p in found if not is_ignored(p.rule, m.ignore))
     by_obj = {id(m.obj): m for m in manifests}
     for p, obj in references.check(ctx):
         m = by_obj.get(id(obj))
         if m is None:
             out.append(p)
-        elif p.rule not in m.ignore:
+        elif not is_ignored(p.rule, m.ignore):
             out.append(_finish(m, p))
     return out
 
