@@ -18,7 +18,7 @@ from fnmatch import fnmatchcase
 from typing import Callable, Iterable, Optional
 
 from ..errors import Problem, SourcePos
-from ..fieldpath import object_id
+from ..fieldpath import format_path, object_id
 
 Locate = Callable[[tuple, bool], Optional[SourcePos]]
 
@@ -103,7 +103,11 @@ def validate_manifests(
 def _finish(m: Manifest, p: Problem) -> Problem:
     key = p.rule.endswith("unknown-field") or "unknown field" in p.message
     pos = p.pos or m.locate(tuple(p.path), key)
-    return replace(p, pos=pos, object=p.object or object_id(m.obj))
+    # Reports print the field path before the message; rules written in the API server's
+    # words ("spec.x: Invalid value: ...") would say it twice.
+    prefix = format_path(tuple(p.path)) + ": "
+    message = p.message[len(prefix):] if p.path and p.message.startswith(prefix) else p.message
+    return replace(p, pos=pos, object=p.object or object_id(m.obj), message=message)
 
 
 def count(problems: Iterable[Problem]) -> tuple[int, int]:
