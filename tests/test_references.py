@@ -164,6 +164,7 @@ CASES = {
     # --- ref-duplicate
     "duplicate object": ([sa(), sa()], {}, [("ref-duplicate", E, "ServiceAccount/builder", "metadata.name")]),
     "missing namespace duplicates default": ([sa(), sa(ns="default")], {}, [("ref-duplicate", E, "ServiceAccount/default/builder", "metadata.name")]),
+    "nameless objects are not duplicates": ([{"apiVersion": "v1", "kind": "Pod", "metadata": {"generateName": "x-"}}] * 2, {}, []),
     "same name in other namespace or kind": ([sa(), sa(ns="ci"), configmap("builder")], {}, []),
 }
 

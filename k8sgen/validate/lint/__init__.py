@@ -66,7 +66,7 @@ def active_rules(profile: str, version: tuple) -> list[LintRule]:
 def check(obj: dict, ctx) -> Iterator[Problem]:
     if not isinstance(obj, dict):
         return
-    kind = obj.get("kind")
+    kind = obj.get("kind") if isinstance(obj.get("kind"), str) else ""
     pv = pod_view(obj)
     profile, bad = profile_for(obj, ctx)
     if bad is not None:

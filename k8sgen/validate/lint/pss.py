@@ -124,7 +124,7 @@ def host_ports(pv: PodView, ctx) -> Iterator[Finding]:
 def capabilities_baseline(pv: PodView, ctx) -> Iterator[Finding]:
     for path, c in pv.containers():
         for k, cap in enumerate(as_list(as_dict(_sc(c).get("capabilities")).get("add"))):
-            if cap not in BASELINE_CAPABILITIES:
+            if not (isinstance(cap, str) and cap in BASELINE_CAPABILITIES):
                 yield path + ("securityContext", "capabilities", "add", k), f"{container_label(c)} adds capability {cap}", "drop it from capabilities.add; baseline allows only the container runtime's default set"
 
 
@@ -146,7 +146,7 @@ def selinux(pv: PodView, ctx) -> Iterator[Finding]:
     for path, who, sc in _setters(pv):
         opts = as_dict(sc.get("seLinuxOptions"))
         t = opts.get("type") or ""
-        if t not in allowed:
+        if not (isinstance(t, str) and t in allowed):
             yield path + ("seLinuxOptions", "type"), f"{who} sets SELinux type {t}", f"use one of {', '.join(sorted(x for x in allowed if x))}, or leave it unset"
         for field in ("user", "role"):
             if opts.get(field):
@@ -212,7 +212,7 @@ def probe_host(pv: PodView, ctx) -> Iterator[Finding]:
 
 
 def _volume_type(vol: dict) -> str:
-    for key in sorted(vol):
+    for key in sorted(k for k in vol if isinstance(k, str)):
         if key != "name":
             return key
     return ""
