@@ -34,10 +34,12 @@ PROFILE_ANNOTATION = "k8sgen.dev/lint-profile"
 PROFILES = ("privileged", BASELINE, RESTRICTED)
 DEFAULT_PROFILE = BASELINE
 
-LINT_RULES: list[tuple[str, str]] = [(r.id, r.doc) for r in RULES] + [
+_RANK = {p: i for i, p in enumerate(PROFILES)}
+
+# For the docs: always-on rules first, then baseline, then restricted (registration order within).
+LINT_RULES: list[tuple[str, str]] = [(r.id, r.doc) for r in sorted(RULES, key=lambda r: _RANK.get(r.level, 0))] + [
     ("lint-profile", f"The {PROFILE_ANNOTATION} annotation names a profile: privileged, baseline or restricted."),
 ]
-_RANK = {p: i for i, p in enumerate(PROFILES)}
 
 
 def profile_for(obj: dict, ctx: Context) -> tuple[str, Problem | None]:
