@@ -114,6 +114,8 @@ CASES = {
         ("ref-endpoints", E, "EndpointSlice/db-1", "metadata.labels[kubernetes.io/service-name]")]),
     "endpointslice without service label": ([endpoint_slice(service=None)], {}, [
         ("ref-endpoints", W, "EndpointSlice/db-1", "metadata.labels")]),
+    "endpointslice of a service with selector": ([svc("db"), pod("db"), endpoint_slice()], {}, [
+        ("ref-endpoints", W, "EndpointSlice/db-1", "metadata.labels[kubernetes.io/service-name]")]),
     "endpointslice port name mismatch": ([svc("db", selector=False), endpoint_slice(ports=[{"name": "pg", "port": 5432}])], {}, [
         ("ref-endpoints", E, "EndpointSlice/db-1", "ports[0].name")]),
     # --- ref-subdomain

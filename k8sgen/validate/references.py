@@ -339,7 +339,9 @@ def _check_endpoint_ports(idx: _Index, ep: dict, ns: str, svc_name: str, name_pa
         return
     if _service_selector(svc):
         yield _warning(
-            f'Service "{svc_name}" has a selector, so the endpoints controller manages its endpoints and will overwrite this {kind}',
+            f'Service "{svc_name}" has a selector, so the endpoints controller manages its endpoints and will overwrite this Endpoints object'
+            if kind == "Endpoints" else
+            f'Service "{svc_name}" has a selector, so the controller creates its EndpointSlices from the pods; this one adds endpoints beside them',
             "ref-endpoints",
             name_path,
             hint="remove the Service's selector to manage endpoints by hand, or drop this object",
