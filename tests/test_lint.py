@@ -301,7 +301,15 @@ IS_IGNORED = [
 
 @pytest.mark.parametrize("rule,ignore,expected", IS_IGNORED)
 def test_is_ignored(rule, ignore, expected):
-    assert validate.is_ignored(rule, frozenset(ignore)) is expected
+    from k8sgen.errors import Problem
+
+    assert validate.is_ignored(Problem("m", rule, severity="warning"), frozenset(ignore)) is expected
+
+
+def test_errors_cannot_be_silenced():
+    from k8sgen.errors import Problem
+
+    assert validate.is_ignored(Problem("m", "metadata-name", severity="error"), frozenset({"*", "metadata-name"})) is False
 
 
 def test_checks_doc_is_current():

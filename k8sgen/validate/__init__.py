@@ -65,8 +65,15 @@ def ignored_rules(obj: dict) -> frozenset:
     return frozenset(r.strip() for r in value.split(",") if r.strip())
 
 
-def is_ignored(rule: str, ignore: frozenset) -> bool:
-    """Whether `rule` is silenced: listed itself, or matched by a glob such as `lint-pss-*`."""
+def is_ignored(p: Problem, ignore: frozenset) -> bool:
+    """Whether a warning is silenced: its rule listed, or matched by a glob like `lint-pss-*`.
+
+    Errors cannot be silenced: they are what the API server would reject, and k8sgen never
+    prints those as success.
+    """
+    if p.is_error or not ignore:
+        return False
+    rule = p.rule
     if rule in ignore:
         return True
     return any(("*" in pat or "?" in pat) and fnmatchcase(rule, pat) for pat in ignore)
@@ -89,13 +96,13 @@ def validate_manifests(
         if not any(p.is_error for p in found):
             found.extend(rules.check(m.obj, ctx))
             found.extend(lint.check(m.obj, ctx))
-        out.extend(_finish(m, p) for p in found if not is_ignored(p.rule, m.ignore))
+        out.extend(_finish(m, p) for p in found if not is_ignored(p, m.ignore))
     by_obj = {id(m.obj): m for m in manifests}
     for p, obj in references.check(ctx):
         m = by_obj.get(id(obj))
         if m is None:
             out.append(p)
-        elif not is_ignored(p.rule, m.ignore):
+        elif not is_ignored(p, m.ignore):
             out.append(_finish(m, p))
     return out
 
