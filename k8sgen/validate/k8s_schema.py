@@ -55,6 +55,7 @@ class RawError(NamedTuple):
     detail: object
 
 
+@lru_cache(maxsize=64)
 def normalize_version(version: str) -> str:
     """`1.37`, `v1.37` or `1.37.2` -> `1.37`; an unsupported version is a usage error."""
     text = str(version).strip().lstrip("v")
@@ -158,6 +159,8 @@ def problems_from(raw: Iterable[RawError]) -> list[Problem]:
     A wrong type hides other complaints about the same value (an int where an enum string is
     expected is one mistake, not two).
     """
+    if not raw:
+        return []
     raw = sorted(set(raw), key=_raw_key)
     typed = {e.path for e in raw if e.kind == "type"}
     return [_to_problem(e) for e in raw if e.kind == "type" or e.path not in typed]

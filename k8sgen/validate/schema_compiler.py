@@ -5,7 +5,9 @@ schemas use only a handful of keywords, so each schema node is turned once into 
 
 - `ok(x) -> bool`: the fast path, allocates nothing, stops at the first violation;
 - `collect(x, path, out)`: appends `RawError`s exactly as `schema_reference` reduces
-  jsonschema's errors. It first asks `ok`, so valid subtrees cost no path tuples.
+  jsonschema's errors. Callers use it only on a value `ok` rejected (it is also correct, just
+  slower, on a valid one), and it descends only into children their `ok` rejects, so valid
+  subtrees cost no path tuples.
 
 Closures rather than generated source: compiling the generated module for one version took
 ~90 ms, which a CLI run would pay whenever no .pyc can be written, while building the closures
@@ -233,11 +235,12 @@ class Compiler:
         extra_slot = None if isinstance(extra, bool) else self.slot(extra)
         type_ok = type_test(types) if types is not None else None
         ok = self._object_ok(types, required, ok_by_name, closed, extra_slot)
+        ok_of = ok_by_name.__getitem__
         collect_of = collect_by_name.get
 
         def collect(x, p, out):
-            if ok(x):
-                return
+            # Called only on a value that failed `ok`; a child is descended into only if it
+            # fails its own `ok`, so valid subtrees are walked once and build no paths.
             if type_ok is not None and not type_ok(x):
                 out.append(RawError("type", p, type_detail(types, x)))
             if not isinstance(x, dict):
@@ -248,10 +251,11 @@ class Compiler:
             for k, v in x.items():
                 f = collect_of(k)
                 if f is not None:
-                    f(v, p + (k,), out)
+                    if not ok_of(k)(v):
+                        f(v, p + (k,), out)
                 elif closed:
                     out.append(RawError("unknown", p + (k,), (k, known)))
-                elif extra_slot is not None:
+                elif extra_slot is not None and not extra_slot.ok(v):
                     extra_slot.collect(v, p + (k,), out)
 
         return ok, collect
@@ -365,13 +369,12 @@ class Compiler:
                 return True
 
         def collect(x, p, out):
-            if ok(x):
-                return
             if type_ok is not None and not type_ok(x):
                 out.append(RawError("type", p, type_detail(types, x)))
             if isinstance(x, list):
                 for i, v in enumerate(x):
-                    item.collect(v, p + (i,), out)
+                    if not item.ok(v):
+                        item.collect(v, p + (i,), out)
 
         return ok, collect
 
