@@ -104,8 +104,9 @@ def test_schemas_load_through_package_resources_for_every_version_and_kind():
     ],
 )
 def test_has_schema(api_version, kind, expected):
-    for version in SUPPORTED_VERSIONS:
+    for version in SUPPORTED_VERSIONS + ("v1.37.1",):
         assert has_schema(api_version, kind, version) is expected
+    assert has_schema(api_version, kind, "1.20") is False
 
 
 @pytest.mark.parametrize("version", ["1.37", "v1.37", "1.37.4", "1.35", "v1.36.0"])

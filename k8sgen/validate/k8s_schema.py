@@ -74,7 +74,14 @@ def normalize_version(version: str) -> str:
 
 
 def has_schema(api_version: str, kind: str, version: str) -> bool:
-    return (api_version, kind) in KINDS and normalize_version(version) in SUPPORTED_VERSIONS
+    """Whether k8sgen vendors a schema of this kind for this Kubernetes version."""
+    if (api_version, kind) not in KINDS:
+        return False
+    try:
+        normalize_version(version)
+    except InputError:
+        return False
+    return True
 
 
 @lru_cache(maxsize=None)
