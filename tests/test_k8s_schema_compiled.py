@@ -209,7 +209,7 @@ def mutated(draw):
     return version, key, obj
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 def test_mutations_agree_with_jsonschema(case):
     version, key, obj = case
