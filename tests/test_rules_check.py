@@ -74,7 +74,7 @@ MESSAGES = [
       "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "r"}},
      'roleRef.kind: Unsupported value: "Role": supported values: "ClusterRole"'),
     (pod(resources={"requests": {"memory": "1Gi"}, "limits": {"memory": "512Mi"}}),
-     'spec.containers[0].resources.requests.memory: Invalid value: "1Gi": must be less than or equal to memory limit of 512Mi'),
+     'spec.containers[0].resources.requests: Invalid value: "1Gi": must be less than or equal to memory limit of 512Mi'),
 ]
 
 
@@ -162,3 +162,14 @@ def test_no_crash_when_fields_are_missing_or_null(kind: str) -> None:
                 continue
             for value in (_DELETE, None):
                 run(_replaced(obj, path, value))
+
+
+def test_generated_docs_are_current() -> None:
+    from pathlib import Path
+
+    from k8sgen.validate.rules import doc
+
+    path = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+    assert path.read_text(encoding="utf-8") == doc.render(), "run python3 -m k8sgen.validate.rules.doc"
+    for rule_id, _, _ in RULES:
+        assert f"`{rule_id}`" in doc.render()
