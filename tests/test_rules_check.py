@@ -64,7 +64,8 @@ MESSAGES = [
      'spec.containers[1].name: Duplicate value: "c"'),
     (pod(ports=[{"containerPort": 80, "protocol": "HTTP"}]),
      'spec.containers[0].ports[0].protocol: Unsupported value: "HTTP": supported values: "SCTP", "TCP", "UDP"'),
-    (pod(restartPolicy="Always"), "spec.containers[0].restartPolicy: Forbidden: may not be set for non-init containers"),
+    ({**pod(), "spec": {"containers": [{"name": "c", "image": "i"}], "ephemeralContainers": [{"name": "d", "image": "i", "restartPolicy": "Always"}]}},
+     "spec.ephemeralContainers[0].restartPolicy: Forbidden: cannot be set for an Ephemeral Container"),
     (pod(volumeMounts=[{"name": "v", "mountPath": "/v"}]), 'spec.containers[0].volumeMounts[0].name: Not found: "v"'),
     (svc(ports=[{"name": "a", "port": 80}, {"port": 81, "name": "A"}]),
      'spec.ports[1].name: Invalid value: "A": a lowercase RFC 1123 label must consist of lower case alphanumeric '
@@ -91,6 +92,12 @@ VERSIONED = [
     (pod(env=[{"name": "A B", "value": "x"}]), (1, 36), None),
     (pod(envFrom=[{"prefix": "1_", "configMapRef": {"name": "c"}}]), (1, 31), "spec.containers[0].envFrom[0].prefix"),
     (svc(trafficDistribution="PreferSameZone"), (1, 33), "spec.trafficDistribution"),
+    (pod(restartPolicy="Always"), (1, 34), "spec.containers[0].restartPolicy"),
+    (pod(restartPolicy="Always"), (1, 35), None),
+    ({**pod(), "spec": {"containers": [{"name": "c", "image": "i"}], "initContainers": [{"name": "i", "image": "i", "restartPolicy": "Never"}]}},
+     (1, 34), "spec.initContainers[0].restartPolicy"),
+    (pod(restartPolicyRules=[{"action": "Restart"}]), (1, 34), None),
+    (pod(restartPolicyRules=[{"action": "Restart", "exitCodes": {"operator": "In", "values": [3]}}]), (1, 37), "spec.containers[0].restartPolicy"),
     (svc(trafficDistribution="PreferSameZone"), (1, 35), None),
 ]
 
