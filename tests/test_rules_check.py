@@ -97,6 +97,8 @@ VERSIONED = [
     ({**pod(), "spec": {"containers": [{"name": "c", "image": "i"}], "initContainers": [{"name": "i", "image": "i", "restartPolicy": "Never"}]}},
      (1, 34), "spec.initContainers[0].restartPolicy"),
     (pod(restartPolicyRules=[{"action": "Restart"}]), (1, 34), None),
+    (pod(env=[{"name": "X", "valueFrom": {"fileKeyRef": {"volumeName": "v", "path": "e", "key": "X"}}}]), (1, 34),
+     "spec.containers[0].env[0].valueFrom"),
     (pod(restartPolicyRules=[{"action": "Restart", "exitCodes": {"operator": "In", "values": [3]}}]), (1, 37), "spec.containers[0].restartPolicy"),
     (svc(trafficDistribution="PreferSameZone"), (1, 35), None),
 ]

@@ -10,7 +10,7 @@ from ...errors import Problem
 from . import formats
 from .podspec import containers, protocol, spec
 from .registry import (
-    dicts, duplicate, forbidden, get_dict, get_list, get_str, invalid, not_supported, required, rule, too_many,
+    dicts, duplicate, forbidden, get_dict, get_list, get_str, invalid, not_found, not_supported, required, rule, too_many,
 )
 
 POD = ("Pod",)
@@ -124,10 +124,14 @@ def check_env_names(obj: dict, ctx: object) -> Iterator[Problem]:
                     yield invalid("pod-env-name", path + ("envFrom", i, "prefix"), prefix, msg)
 
 
+# EnvFiles (fileKeyRef): alpha in 1.34, beta and on by default from 1.35. While the gate is off
+# the server drops the field, so it does not count as a source.
+ENV_FILES_SINCE = (1, 35)
+
+
 def _value_from_sources(version: tuple) -> tuple:
     base = ("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef")
-    # fileKeyRef (EnvFiles) appeared in 1.34; the schema stage decides whether it may be used.
-    return base + ("fileKeyRef",) if version >= (1, 34) else base
+    return base + ("fileKeyRef",) if version >= ENV_FILES_SINCE else base
 
 
 @rule("pod-env-value-from", POD, "env valueFrom names exactly one source and is not combined with value; configMapKeyRef/secretKeyRef keys are valid config keys")
@@ -165,6 +169,44 @@ def _key_selector(rid: str, sel: dict, path: tuple) -> Iterator[Problem]:
     elif isinstance(key, str):
         for msg in formats.is_config_map_key(key):
             yield invalid(rid, path + ("key",), key, msg)
+
+
+@rule("pod-env-file-key-ref", POD, "env fileKeyRef (1.35+) names an emptyDir volume of the Pod, a relative file path without '..', and a valid variable name as key")
+def check_env_file_key_ref(obj: dict, ctx: object) -> Iterator[Problem]:
+    # Written from the EnvFiles documentation (KEP-3721): the file lives in an emptyDir that an
+    # init container fills; the kubelet reads it, so the volume need not be mounted here.
+    rid = "pod-env-file-key-ref"
+    version = getattr(ctx, "kube_version", (1, 37))
+    if version < ENV_FILES_SINCE:
+        return
+    from .volumes import local_non_reserved_path
+
+    volumes = {v.get("name"): v for _, v in dicts(get_list(spec(obj), "volumes"))}
+    for path, c in containers(obj):
+        for i, env in dicts(get_list(c, "env")):
+            ref = get_dict(env, "valueFrom", "fileKeyRef")
+            if not ref:
+                continue
+            p = path + ("env", i, "valueFrom", "fileKeyRef")
+            vol = ref.get("volumeName")
+            if not vol:
+                yield required(rid, p + ("volumeName",))
+            elif vol not in volumes:
+                yield not_found(rid, p + ("volumeName",), vol, hint=f"declare an emptyDir volume named {vol!r} in spec.volumes")
+            elif volumes[vol].get("emptyDir") is None:
+                yield invalid(rid, p + ("volumeName",), vol, "must refer to an emptyDir volume",
+                              hint="env files are written by an init container into an emptyDir")
+            fp = get_str(ref, "path")
+            if not fp:
+                yield required(rid, p + ("path",))
+            else:
+                yield from local_non_reserved_path(rid, fp, p + ("path",))
+            key = ref.get("key")
+            if not key:
+                yield required(rid, p + ("key",))
+            elif isinstance(key, str):
+                for msg in _env_name_messages(key, version):
+                    yield invalid(rid, p + ("key",), key, msg)
 
 
 @rule("pod-env-from", POD, "envFrom entries name exactly one of configMapRef or secretRef, with a valid object name")
