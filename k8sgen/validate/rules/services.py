@@ -156,8 +156,10 @@ def check_node_ports(obj: dict, ctx: object) -> Iterator[Problem]:
         if not node_port:
             continue
         p = ("spec", "ports", i, "nodePort")
-        if svc.type == "ClusterIP":
-            yield forbidden(rid, p, "may not be used when `type` is 'ClusterIP'", hint="use type: NodePort or LoadBalancer, or drop nodePort")
+        if svc.type in ("ClusterIP", "ExternalName"):
+            # ValidateService rejects ClusterIP; for ExternalName the create fails later, when the
+            # registry finds the Service needs no node port ("creation will fail", ServicePort docs).
+            yield forbidden(rid, p, f"may not be used when `type` is '{svc.type}'", hint="use type: NodePort or LoadBalancer, or drop nodePort")
             continue
         key = (protocol(port), node_port)
         if key in seen:
