@@ -182,3 +182,13 @@ def test_generated_docs_are_current() -> None:
     assert path.read_text(encoding="utf-8") == doc.render(), "run python3 -m k8sgen.validate.rules.doc"
     for rule_id, _, _ in RULES:
         assert f"`{rule_id}`" in doc.render()
+
+
+@pytest.mark.parametrize("size,ok", [(256 * 1024, True), (256 * 1024 + 1, False)])
+def test_total_annotation_size(size: int, ok: bool) -> None:
+    key = "example.com/blob"
+    obj = {**pod(), "metadata": {"name": "p", "annotations": {key: "x" * (size - len(key))}}}
+    found = [p for p in run(obj) if p.rule == "metadata-annotations"]
+    assert (found == []) is ok
+    if not ok:
+        assert found[0].message == "Too long: must have at most 262144 bytes" and found[0].path == ("metadata", "annotations")
