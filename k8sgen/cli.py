@@ -62,25 +62,47 @@ def main(
 
 @app.command()
 def render(
-    specs: List[str] = typer.Argument(..., help="Spec files; '-' reads one from stdin.", metavar="SPEC"),
+    specs: Optional[List[str]] = typer.Argument(None, help="Spec files; '-' reads one from stdin.", metavar="SPEC"),
     output: Output = typer.Option(Output.yaml, "--output", "-o", help="yaml: a multi-document stream; json: a v1 List."),
     kube_version: Optional[str] = KUBE_VERSION,
     strict: bool = STRICT,
     fmt: Format = FORMAT,
+    # --- ecosystem options (k8sgen/commands/output.py, docs/ecosystem.md) ---
+    output_dir: Optional[str] = typer.Option(None, "--output-dir", "-d", help="Write one file per object plus kustomization.yaml into DIR (all or nothing).", metavar="DIR"),
+    write: bool = typer.Option(False, "--write", "-w", help="Write each spec into its own outputDir."),
+    check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 with a diff if the output (DIR, outputDir or --against FILE) is out of date."),
+    against: Optional[str] = typer.Option(None, "--against", help="With --check: compare the stdout stream with FILE.", metavar="FILE"),
+    force: bool = typer.Option(False, "--force", help="Overwrite or remove generated files that were edited by hand."),
+    fail_on_change: bool = typer.Option(False, "--fail-on-change", help="Exit 1 if anything was written (for pre-commit)."),
+    layers: Optional[List[str]] = typer.Option(None, "--file", "-f", help="Spec layers merged in order into one spec (later wins; maps merge, lists are replaced).", metavar="SPEC"),
+    sets: Optional[List[str]] = typer.Option(None, "--set", help="Override one value of the merged spec, e.g. --set pods.web.image=nginx:1.28.", metavar="PATH=VALUE"),
 ) -> int:
-    """Render specs to manifests on stdout, in apply order.
+    """Render specs to manifests on stdout, in apply order, or into a directory for kustomize.
 
-    Nothing is printed to stdout unless every object passed validation.
+    Nothing is printed to stdout (or written) unless every object passed validation.
 
     \b
     Examples:
       k8sgen render app.yaml | kubectl apply -f -
       k8sgen render base.yaml pods.yaml -o json
       cat app.yaml | k8sgen render - --kube-version 1.36
+      k8sgen render app.yaml --output-dir manifests/app && kubectl kustomize manifests/app
+      k8sgen render specs/*.k8sgen.yaml --write        # each spec into its outputDir
+      k8sgen render specs/*.k8sgen.yaml --check        # CI: exit 1 with a diff if stale
+      k8sgen render -f base.yaml -f prod.yaml --set pods.web.image=nginx:1.28
     """
+    from .commands import sources
+
+    docs = sources.load(specs or [], layers or [], sets or [])
+    if output_dir is not None or write or check or against is not None:
+        from .commands import output as out_cmd
+
+        sources.check_output_options(output.value, write, check, against)
+        return out_cmd.run(docs, output_dir=output_dir, write=write, check=check, against=against, force=force,
+                           fail_on_change=fail_on_change, kube_version=kube_version, strict=strict, fmt=fmt.value)
     from .commands import render as cmd
 
-    return cmd.run(specs, output=output.value, kube_version=kube_version, strict=strict, fmt=fmt.value)
+    return cmd.run(docs, output=output.value, kube_version=kube_version, strict=strict, fmt=fmt.value)
 
 
 @app.command()
