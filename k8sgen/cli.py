@@ -146,6 +146,51 @@ def version() -> int:
     return info.version()
 
 
+# --- kustomize integration (k8sgen/commands/kustomize.py, docs/ecosystem.md) ---
+
+kustomize_app = typer.Typer(help="Use k8sgen as a kustomize generator.", no_args_is_help=True)
+app.add_typer(kustomize_app, name="kustomize")
+
+
+@app.command("kustomize-plugin")
+def kustomize_plugin(
+    config_file: Optional[str] = typer.Argument(None, help="The K8sGen config (legacy exec plugin: kustomize passes it as argv[1]).", metavar="CONFIG_FILE"),
+    kube_version: Optional[str] = KUBE_VERSION,
+    strict: bool = STRICT,
+) -> int:
+    """Run as a kustomize generator: KRM function (ResourceList on stdin) or legacy exec plugin.
+
+    stdout carries only the ResourceList (KRM) or the YAML stream (exec plugin); problems go to
+    stderr and make the exit status non-zero.
+
+    \b
+    Examples:
+      k8sgen kustomize install-plugin        # then: kubectl kustomize --enable-alpha-plugins DIR
+      k8sgen kustomize-plugin k8sgen.yaml    # what kustomize runs (exec plugin)
+      k8sgen kustomize-plugin < resource-list.yaml
+    """
+    from .commands import kustomize as cmd
+
+    return cmd.run_plugin(config_file, kube_version=kube_version, strict=strict)
+
+
+@kustomize_app.command("install-plugin")
+def kustomize_install_plugin(
+    plugin_home: Optional[str] = typer.Option(None, "--plugin-home", help="Plugin root (default: $KUSTOMIZE_PLUGIN_HOME, else $XDG_CONFIG_HOME/kustomize/plugin, else ~/.config/kustomize/plugin).", metavar="DIR"),
+) -> int:
+    """Install the K8sGen exec plugin (<home>/k8sgen.dev/v1alpha1/k8sgen/K8sGen) and print its path.
+
+    \b
+    Examples:
+      k8sgen kustomize install-plugin
+      k8sgen kustomize install-plugin --plugin-home ./plugins
+      KUSTOMIZE_PLUGIN_HOME=./plugins kubectl kustomize --enable-alpha-plugins overlays/prod
+    """
+    from .commands import kustomize as cmd
+
+    return cmd.install_plugin(plugin_home)
+
+
 def run(argv: list[str]) -> int:
     """Entry point: returns the exit code instead of exiting, for tests and `__main__`."""
     command = typer.main.get_command(app)
