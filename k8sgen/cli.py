@@ -140,10 +140,46 @@ def schema() -> int:
 
 @app.command()
 def version() -> int:
-    """Print k8sgen's version and the Kubernetes versions it validates for."""
+    """Print k8sgen's version and the Kubernetes versions it validates for.
+
+    \b
+    Example:
+      k8sgen version
+    """
     from .commands import info
 
     return info.version()
+
+
+# --- first contact (k8sgen/commands/init.py) ---
+
+
+def _complete_story(incomplete: str) -> list[str]:
+    from .commands.init import stories
+
+    return [s for s in stories() if s.startswith(incomplete)]
+
+
+@app.command()
+def init(
+    story: str = typer.Argument(..., help="downward-api, api-access, headless or external-service.", metavar="STORY", autocompletion=_complete_story),
+    path: Optional[str] = typer.Argument(None, help="Where to write the spec (default: STORY.k8sgen.yaml). Never overwritten.", metavar="PATH"),
+    schema: Optional[str] = typer.Option(None, "--schema", help="$schema for the editor modeline (default: k8sgen.schema.json, written beside the spec).", metavar="URL|PATH"),
+) -> int:
+    """Write a starter spec for a story; it renders and validates as written.
+
+    Line 1 is a yaml-language-server modeline, so editors complete and check the spec.
+
+    \b
+    Examples:
+      k8sgen init headless web.k8sgen.yaml
+      k8sgen render web.k8sgen.yaml --write
+      kubectl kustomize manifests/web
+      k8sgen init api-access specs/reader.k8sgen.yaml --schema https://example.com/k8sgen.schema.json
+    """
+    from .commands import init as cmd
+
+    return cmd.run(story, path, schema)
 
 
 # --- kustomize integration (k8sgen/commands/kustomize.py, docs/ecosystem.md) ---

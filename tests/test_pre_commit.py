@@ -1,8 +1,10 @@
-"""The shipped pre-commit hooks, run by the real `pre-commit try-repo` in a scratch git repository.
+"""The shipped pre-commit hooks, run by the real pre-commit in scratch git repositories.
 
-try-repo clones the hook repository and pip-installs it into a virtualenv (PyPI must be
-reachable), so one PRE_COMMIT_HOME is shared by the whole module and the clone source is a
-committed snapshot of the current tree (tracked and untracked, not ignored files).
+The hook repository is a committed snapshot of the current tree (tracked and untracked, not
+ignored files). Building a hook environment pip-installs it from PyPI (~15 s or more).
+`pre-commit try-repo` always builds into a fresh temporary store (it ignores PRE_COMMIT_HOME), so
+the three try-repo tests run every hook in one call each; the other scenarios make real commits
+through `pre-commit install`ed hooks that share one PRE_COMMIT_HOME (one build for all of them).
 """
 
 from __future__ import annotations
@@ -93,7 +95,7 @@ def try_repo(project: Path, hook_repo: Path, home: str, hook: str, *args: str) -
     e = _git_env()
     e["PRE_COMMIT_HOME"] = home
     e.pop("NO_COLOR", None)
-    cmd = [*_pre_commit(), "try-repo", str(hook_repo), hook, "--verbose", "--color", "never", *args]
+    cmd = [*_pre_commit(), "try-repo", str(hook_repo), *([hook] if hook else []), "--verbose", "--color", "never", *args]
     return subprocess.run(cmd, cwd=project, capture_output=True, text=True, env=e, timeout=900)
 
 
@@ -122,55 +124,117 @@ def test_hook_file_patterns(path, hooks):
     assert matched == hooks
 
 
-def test_passing_commit(project, hook_repo, pre_commit_home):
-    (project / "README.md").write_text("hello\n")
-    _git(project, "add", "README.md")
-    for hook in ("k8sgen-validate", "k8sgen-render", "k8sgen-check"):
-        r = try_repo(project, hook_repo, pre_commit_home, hook, "--all-files")
-        assert r.returncode == 0, r.stdout + r.stderr
-        assert "Passed" in r.stdout
+def _all_hooks(project: Path, hook_repo: Path, home: str) -> subprocess.CompletedProcess:
+    """`pre-commit try-repo REPO` without a hook id: every hook of the manifest, on staged files."""
+    return try_repo(project, hook_repo, home, "")
 
 
-def test_failing_commit_reports_file_line_col(project, hook_repo, pre_commit_home):
+def test_try_repo_passing_commit(project, hook_repo, pre_commit_home):
+    spec = project / "specs" / "web.k8sgen.yaml"
+    spec.write_text(spec.read_text().replace("# Stable DNS", "# Stable, predictable DNS"))
+    _git(project, "add", "-A")
+    r = _all_hooks(project, hook_repo, pre_commit_home)
+    assert r.returncode == 0, r.stdout + r.stderr
+    for name in ("k8sgen validate", "k8sgen render (keep outputDir current)", "k8sgen check (outputDir up to date)"):
+        assert re.search(re.escape(name) + r"\.+Passed", r.stdout), r.stdout
+
+
+def test_try_repo_failing_commit_reports_file_line_col(project, hook_repo, pre_commit_home):
     spec = project / "specs" / "web.k8sgen.yaml"
     spec.write_text(spec.read_text().replace("    image: nginx:1.27\n", "    imag: nginx:1.27\n", 1))
     _git(project, "add", "-A")
-    r = try_repo(project, hook_repo, pre_commit_home, "k8sgen-validate")
+    before = tree_of(project / "manifests")
+    r = _all_hooks(project, hook_repo, pre_commit_home)
     assert r.returncode == 1
+    assert re.search(r"k8sgen validate\.+Failed", r.stdout)
     assert "specs/web.k8sgen.yaml:6:5: error: unknown key 'imag' (spec-unknown-key)" in r.stdout
+    assert tree_of(project / "manifests") == before  # bad input: nothing written
 
 
-def test_stale_output_is_rewritten_and_fails_the_commit(project, hook_repo, pre_commit_home):
+def test_try_repo_stale_output(project, hook_repo, pre_commit_home):
     spec = project / "specs" / "web.k8sgen.yaml"
     spec.write_text(spec.read_text().replace("nginx:1.27", "nginx:1.28"))
     _git(project, "add", "-A")
-    r = try_repo(project, hook_repo, pre_commit_home, "k8sgen-check")
+    r = _all_hooks(project, hook_repo, pre_commit_home)
     assert r.returncode == 1
+    # Hooks run in id order: check (writes nothing, shows the diff), then render (rewrites).
+    assert re.search(r"k8sgen check \(outputDir up to date\)\.+Failed", r.stdout)
     assert "+    image: nginx:1.28" in r.stdout and "manifests/web is out of date" in r.stdout
-    assert "nginx:1.27" in (project / "manifests/web/v1_pod_pod-a.yaml").read_text()  # check wrote nothing
-    r = try_repo(project, hook_repo, pre_commit_home, "k8sgen-render")
-    assert r.returncode == 1
+    assert re.search(r"k8sgen render \(keep outputDir current\)\.+Failed", r.stdout)
     assert "wrote manifests/web" in r.stdout and "v1_pod_pod-a.yaml" in r.stdout
     assert "nginx:1.28" in (project / "manifests/web/v1_pod_pod-a.yaml").read_text()
-    _git(project, "add", "-A")
-    assert try_repo(project, hook_repo, pre_commit_home, "k8sgen-render").returncode == 0
+    assert re.search(r"k8sgen validate\.+Passed", r.stdout)
 
 
-def test_new_spec_with_untracked_output_still_fails(project, hook_repo, pre_commit_home):
+def tree_of(d: Path) -> dict:
+    return {str(p.relative_to(d)): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
+
+
+# --- real commits through installed hooks ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shared_home(tmp_path_factory) -> str:
+    return str(tmp_path_factory.mktemp("pre-commit-shared-home"))
+
+
+@pytest.fixture
+def committing(project, hook_repo, shared_home):
+    """`project` with the k8sgen hooks installed from `hook_repo`; returns a `git commit` runner."""
+    rev = _git(hook_repo, "rev-parse", "HEAD").stdout.strip()
+    (project / ".pre-commit-config.yaml").write_text(
+        f"repos:\n- repo: {hook_repo}\n  rev: {rev}\n  hooks:\n  - id: k8sgen-validate\n  - id: k8sgen-render\n"
+    )
+    _git(project, "add", ".pre-commit-config.yaml")
+    e = _git_env()
+    e["PRE_COMMIT_HOME"] = shared_home
+    r = subprocess.run([*_pre_commit(), "install"], cwd=project, capture_output=True, text=True, env=e)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+    def commit(message: str = "change") -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "commit", "-m", message], cwd=project, capture_output=True, text=True, env=e, timeout=900)
+
+    return commit
+
+
+def test_commit_of_a_new_spec_fails_until_its_untracked_output_is_added(project, committing):
     # pre-commit does not notice new untracked files: the hook's own exit status must.
     (project / "specs" / "db.k8sgen.yaml").write_text((EXAMPLES / "externalname.yaml").read_text() + "outputDir: ../manifests/db\n")
     _git(project, "add", "-A")
-    r = try_repo(project, hook_repo, pre_commit_home, "k8sgen-render")
-    assert r.returncode == 1 and "wrote manifests/db" in r.stdout
+    r = committing()
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "wrote manifests/db" in r.stderr  # git shows the hook's output on stderr
     assert (project / "manifests/db/kustomization.yaml").exists()
+    _git(project, "add", "-A")
+    r = committing()
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert _git(project, "status", "--porcelain").stdout == ""
 
 
-def test_only_staged_content_is_checked(project, hook_repo, pre_commit_home):
+def test_commit_checks_only_staged_content(project, committing):
     spec = project / "specs" / "web.k8sgen.yaml"
     good = spec.read_text()
-    spec.write_text(good.replace("nginx:1.27", "nginx:1.29"))
+    spec.write_text(good.replace("# Stable DNS", "# Stable, predictable DNS"))
     _git(project, "add", "-A")  # staged: a valid change
     spec.write_text(good.replace("    image: nginx:1.27\n", "    imag: nginx:1.27\n", 1))  # unstaged: broken
-    r = try_repo(project, hook_repo, pre_commit_home, "k8sgen-validate")
-    assert r.returncode == 0, r.stdout
-    assert "imag:" in spec.read_text()  # pre-commit restored the unstaged edit
+    r = committing()
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "imag:" in spec.read_text()  # pre-commit put the unstaged edit back
+
+
+def test_commit_of_many_specs_sharing_one_output_dir(project, committing):
+    # pre-commit shuffles the file names; several specs feed one directory and all must land there.
+    # (Batches of a subset are covered by test_emit_directory's subset test.)
+    specs = project / "specs"
+    for i in range(40):
+        (specs / f"svc-{i:02d}.k8sgen.yaml").write_text(
+            f"outputDir: ../manifests/many\nservices:\n  svc-{i:02d}:\n    externalName: db{i}.example.com\n"
+        )
+    _git(project, "add", "-A")
+    r = committing()
+    assert r.returncode == 1, r.stdout + r.stderr
+    names = os.listdir(project / "manifests/many")
+    assert sorted(n for n in names if n.startswith("v1_service_")) == [f"v1_service_svc-{i:02d}.yaml" for i in range(40)]
+    _git(project, "add", "-A")
+    r = committing()
+    assert r.returncode == 0, r.stdout + r.stderr
