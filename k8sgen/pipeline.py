@@ -16,7 +16,7 @@ from typing import Mapping, Sequence, Union
 from . import spec_schema, yamlio
 from .errors import K8sgenError, Problem, SourcePos, SpecError, input_error
 from .normalize import normalize
-from .render import RenderedObject, render_items, sort_key
+from .templating import RenderedObject, render_items, sort_key
 from .source import Document, PositionMap
 
 SpecInput = Union[str, Mapping]

@@ -104,8 +104,10 @@ def load_documents(text: str, name: str, mode: str = "k8s") -> list[Document]:
         if node is None:
             continue
         pm = PositionMap(name)
-        builder = _Builder(pm, mode)
-        docs.append(Document(builder.build(node), pm, i))
+        data = _Builder(pm, mode).build(node)
+        if data is None:
+            continue  # an empty document (`---` with nothing after it) is no document
+        docs.append(Document(data, pm, i))
     return docs
 
 

@@ -106,14 +106,39 @@ def check(obj: dict, version: str) -> Iterator[Problem]:
     if kind_problem is not None:
         yield kind_problem
         return
-    raw = raw_errors(obj, version)
-    yield from problems_from(raw)
+    yield from problems_from(raw_errors(obj, version))
 
 
-def raw_errors(obj: dict, version: str) -> list[RawError]:
-    from .schema_reference import raw_errors as reference
+def raw_errors(obj: dict, version: str, engine: str = "compiled") -> list[RawError]:
+    """Schema violations of an object of a vendored kind (`_check_kind` passed).
 
-    return reference(load_schema(obj["apiVersion"], obj["kind"], version), obj)
+    engine "compiled" (the default) uses the generated validator of the version and falls back
+    to "reference" (jsonschema) for a kind that has none.
+    """
+    key = (obj["apiVersion"], obj["kind"])
+    compiled = _compiled(version).get(key) if engine == "compiled" else None
+    if compiled is None:
+        from .schema_reference import raw_errors as reference
+
+        return reference(load_schema(key[0], key[1], version), obj)
+    is_valid, collect = compiled
+    if is_valid(obj):
+        return []
+    out: list[RawError] = []
+    collect(obj, (), out)
+    return out
+
+
+@lru_cache(maxsize=None)
+def _compiled(version: str) -> dict:
+    """{(apiVersion, kind): (is_valid, collect)} of the generated module of a version."""
+    from importlib import import_module
+
+    name = "_k8s_v" + version.replace(".", "_")  # schema_compiler.module_name, without importing it
+    try:
+        return import_module(f"{__package__}.{name}").KINDS
+    except ModuleNotFoundError:
+        return {}
 
 
 def problems_from(raw: Iterable[RawError]) -> list[Problem]:
@@ -184,10 +209,10 @@ def json_type(value: object) -> str:
 def type_detail(expected: tuple, value: object) -> tuple:
     """The `detail` of a "type" RawError (hashable, so errors can be deduplicated)."""
     scalar = value is None or isinstance(value, (str, int, float, bool))
-    return (expected, json_type(value), _quote(value) if scalar else None)
+    return (expected, json_type(value), quote(value) if scalar else None)
 
 
-def _quote(value: object) -> str:
+def quote(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
@@ -199,7 +224,7 @@ def _to_problem(e: RawError) -> Problem:
         hint = f'did you mean "{close[0]}"?' if close else (
             "known fields here: " + ", ".join(sorted(known)) if known else "no fields are allowed here"
         )
-        return Problem(message=f"unknown field {_quote(str(key))}", rule="k8s-schema-unknown-field", path=e.path, hint=hint)
+        return Problem(message=f"unknown field {quote(str(key))}", rule="k8s-schema-unknown-field", path=e.path, hint=hint)
     if e.kind == "required":
         return Problem(message="Required value", rule="k8s-schema-required", path=e.path, hint=f"set {where}")
     if e.kind == "type":
@@ -207,14 +232,14 @@ def _to_problem(e: RawError) -> Problem:
         want = " or ".join(t for t in expected if t != "null") or "null"
         hint = ""
         if got in ("integer", "number", "boolean") and "string" in expected:
-            hint = f"quote the value: {_quote(text)}"
+            hint = f"quote the value: {quote(text)}"
         elif got == "string" and ("integer" in expected or "number" in expected):
             hint = "write the number without quotes"
         return Problem(message=f"expected {want}, got {got}", rule="k8s-schema-type", path=e.path, hint=hint)
     if e.kind == "enum":
         allowed, text = e.detail
         return Problem(
-            message=f"Unsupported value: {text}: supported values: " + ", ".join(_quote(a) for a in allowed),
+            message=f"Unsupported value: {text}: supported values: " + ", ".join(quote(a) for a in allowed),
             rule="k8s-schema-enum",
             path=e.path,
         )

@@ -6,7 +6,7 @@ this one stays as the yardstick the compiled one is tested against.
 
 from __future__ import annotations
 
-from .k8s_schema import RawError, _quote, type_detail
+from .k8s_schema import RawError, quote, type_detail
 
 
 def raw_errors(schema: dict, obj: object) -> list[RawError]:
@@ -14,7 +14,8 @@ def raw_errors(schema: dict, obj: object) -> list[RawError]:
     out: list[RawError] = []
     for err in validator.iter_errors(obj):
         out.extend(_reduce(err))
-    return out
+    # One jsonschema "required" error per missing property, each reduced to all of them.
+    return list(dict.fromkeys(out))
 
 
 # id(schema) -> (schema, validator); the schema is kept so its id cannot be reused.
@@ -42,7 +43,7 @@ def _reduce(err) -> list[RawError]:
     if name == "type":
         return [RawError("type", path, type_detail(_types(err.validator_value), err.instance))]
     if name == "enum":
-        return [RawError("enum", path, (tuple(err.validator_value), _quote(err.instance)))]
+        return [RawError("enum", path, (tuple(err.validator_value), quote(err.instance)))]
     if name == "required":
         return [RawError("required", path + (p,), p) for p in err.validator_value if p not in err.instance]
     if name == "additionalProperties" and err.validator_value is False:
