@@ -60,6 +60,14 @@ def main(
     """
 
 
+def _stdin_once(paths: List[str]) -> None:
+    # stdin can be read once: a second '-' would silently be an empty spec.
+    if paths.count("-") > 1:
+        from .errors import SourcePos, input_error
+
+        raise input_error("'-' (stdin) is given more than once", SourcePos("<stdin>", 0, 0), hint="stdin holds one input; name the other files", rule="usage-stdin")
+
+
 @app.command()
 def render(
     specs: List[str] = typer.Argument(..., help="Spec files; '-' reads one from stdin.", metavar="SPEC"),
@@ -80,6 +88,7 @@ def render(
     """
     from .commands import render as cmd
 
+    _stdin_once(specs)
     return cmd.run(specs, output=output.value, kube_version=kube_version, strict=strict, fmt=fmt.value)
 
 
@@ -100,6 +109,7 @@ def validate(
     """
     from .commands import validate as cmd
 
+    _stdin_once(files)
     return cmd.run(files, kube_version=kube_version, strict=strict, fmt=fmt.value)
 
 
