@@ -60,6 +60,14 @@ def main(
     """
 
 
+def _stdin_once(paths: List[str]) -> None:
+    # stdin can be read once: a second '-' would silently be an empty spec.
+    if paths.count("-") > 1:
+        from .errors import SourcePos, input_error
+
+        raise input_error("'-' (stdin) is given more than once", SourcePos("<stdin>", 0, 0), hint="stdin holds one input; name the other files", rule="usage-stdin")
+
+
 @app.command()
 def render(
     specs: Optional[List[str]] = typer.Argument(None, help="Spec files; '-' reads one from stdin.", metavar="SPEC"),
@@ -93,6 +101,7 @@ def render(
     """
     from .commands import sources
 
+    _stdin_once((specs or []) + (layers or []))
     docs = sources.load(specs or [], layers or [], sets or [])
     if output_dir is not None or write or check or against is not None:
         from .commands import output as out_cmd
@@ -122,6 +131,7 @@ def validate(
     """
     from .commands import validate as cmd
 
+    _stdin_once(files)
     return cmd.run(files, kube_version=kube_version, strict=strict, fmt=fmt.value)
 
 
