@@ -104,7 +104,14 @@ def _coerce_scalar(value, allowed: set, path: tuple, doc: Document):
     if t in allowed or (t == "integer" and "number" in allowed):
         return value
     raw = doc.positions.raw_text(path)
-    return raw if raw is not None else value
+    if raw is not None:
+        return raw
+    # A spec given as a Python mapping has no source text: write the value the YAML way.
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
 
 
 @lru_cache(maxsize=1)
@@ -165,7 +172,7 @@ def _explain(err, doc: Document) -> list[Problem]:
         hint = ("for example: " + ", ".join(json.dumps(e) for e in ex)) if ex else ""
         return [at(f"{value!r} is not valid here: expected {schema.get('description', err.validator_value)}", hint, rule="spec-format")]
     if v in ("minItems", "minProperties", "minLength"):
-        return [at("must not be empty", schema.get("description", ""), rule="spec-empty")]
+        return [at("must not be empty", _hint_for(schema), rule="spec-empty")]
     if v == "maxProperties":
         return [at(f"give exactly one of these, not {len(value)}: {', '.join(value)}", schema.get("description", ""), rule="spec-one-of")]
     if v == "uniqueItems":
@@ -186,9 +193,12 @@ def _explain_any(err, doc: Document, at) -> list[Problem]:
                 for e in sub:
                     out.extend(_explain(e, doc))
                 return out
-    options = ", or ".join(b.get("description", " or ".join(_DESCRIBE[t] for t in _types(b))) for b in branches)
-    what = err.schema.get("description", "")
-    return [at(f"expected {options}; got {_DESCRIBE[want]}", what, rule="spec-type")]
+    kinds: list = []
+    for b in branches:
+        for t in sorted(_types(b)):
+            if t != "null" and _DESCRIBE[t] not in kinds:
+                kinds.append(_DESCRIBE[t])
+    return [at(f"expected {' or '.join(kinds)}, got {_DESCRIBE[want]}", _hint_for(err.schema), rule="spec-type")]
 
 
 def _hint_for(schema: dict) -> str:

@@ -1,12 +1,13 @@
 """The reference schema validator: jsonschema, with its errors reduced to `RawError`s.
 
-Slow (about 1.4 ms per Pod) and heavy to import, so `k8s_schema` uses the compiled validator;
-this one stays as the yardstick the compiled one is tested against.
+Slow (about 1.7 ms per object in bench/schema_validate.py) and heavy to import (~70 ms), so
+`k8s_schema` uses the compiled validator; this one stays as the yardstick the compiled one is
+tested against, and as its fallback for a schema it cannot compile.
 """
 
 from __future__ import annotations
 
-from .k8s_schema import RawError, _quote, type_detail
+from .k8s_schema import RawError, quote, type_detail
 
 
 def raw_errors(schema: dict, obj: object) -> list[RawError]:
@@ -14,7 +15,8 @@ def raw_errors(schema: dict, obj: object) -> list[RawError]:
     out: list[RawError] = []
     for err in validator.iter_errors(obj):
         out.extend(_reduce(err))
-    return out
+    # One jsonschema "required" error per missing property, each reduced to all of them.
+    return list(dict.fromkeys(out))
 
 
 # id(schema) -> (schema, validator); the schema is kept so its id cannot be reused.
@@ -42,7 +44,7 @@ def _reduce(err) -> list[RawError]:
     if name == "type":
         return [RawError("type", path, type_detail(_types(err.validator_value), err.instance))]
     if name == "enum":
-        return [RawError("enum", path, (tuple(err.validator_value), _quote(err.instance)))]
+        return [RawError("enum", path, (tuple(err.validator_value), quote(err.instance)))]
     if name == "required":
         return [RawError("required", path + (p,), p) for p in err.validator_value if p not in err.instance]
     if name == "additionalProperties" and err.validator_value is False:

@@ -1,0 +1,45 @@
+"""The lint rule contract: an id, a one-line doc, the kinds it applies to, and a generator.
+
+A rule yields `(path, message, hint)`; the registry turns that into a warning `Problem` with
+the rule's id, so a rule cannot forget its id or pick a severity. Pod rules receive a
+`PodView` (a Pod or a workload's pod template) instead of the raw object, so the same rule
+covers both and reports paths relative to the object root.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+Finding = tuple  # (path: tuple, message: str, hint: str)
+
+BASELINE = "baseline"
+RESTRICTED = "restricted"
+
+
+@dataclass(frozen=True)
+class LintRule:
+    id: str
+    doc: str
+    fn: Callable[..., Iterator[Finding]]
+    kinds: frozenset = frozenset()  # empty: pod rules, run on every object with a pod spec
+    level: str = ""  # Pod Security level ("baseline"/"restricted") or "" for always-on rules
+    overrides: str = ""  # id of the baseline rule a restricted rule replaces (as upstream does)
+    min_version: tuple = (1, 0)  # first Kubernetes minor whose Pod Security has this check
+
+    @property
+    def pod(self) -> bool:
+        return not self.kinds
+
+
+RULES: list[LintRule] = []
+
+
+def rule(id: str, doc: str, *, kinds: tuple = (), level: str = "", overrides: str = "", min_version: tuple = (1, 0)):
+    def register(fn: Callable[..., Iterator[Finding]]) -> Callable[..., Iterator[Finding]]:
+        if any(r.id == id for r in RULES):
+            raise ValueError(f"duplicate lint rule id {id}")
+        RULES.append(LintRule(id, doc, fn, frozenset(kinds), level, overrides, min_version))
+        return fn
+
+    return register

@@ -1,0 +1,241 @@
+"""Cross-object checks: each case is a small set of objects and the exact problems expected,
+as (rule, severity, object, path)."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+from k8s_objects import (
+    binding,
+    configmap,
+    ctr,
+    deployment,
+    endpoint_slice,
+    endpoints,
+    group_subject,
+    pod,
+    pvc,
+    role,
+    sa,
+    sa_subject,
+    secret,
+    svc,
+)
+
+from k8sgen import validate
+from k8sgen.fieldpath import format_path, object_id
+from k8sgen.validate import Context, Manifest, references
+
+
+def run(objs, external=None):
+    ctx = Context(kube_version=(1, 37), manifests=[Manifest(o) for o in objs], external=external or {})
+    return sorted((p.rule, p.severity, object_id(o), format_path(p.path)) for p, o in references.check(ctx))
+
+
+W, E = "warning", "error"
+HTTP = [{"name": "http", "containerPort": 8080}]
+
+CASES = {
+    # --- ref-service-selector
+    "selector matches a pod": ([pod(), svc()], {}, []),
+    "selector matches a deployment template": ([deployment(), svc()], {}, []),
+    "selector matches nothing": ([pod(labels={"app": "api"}), svc()], {}, [
+        ("ref-service-selector", W, "Service/web", "spec.selector")]),
+    "selector matches a pod in another namespace only": ([pod(ns="other"), svc()], {}, [
+        ("ref-service-selector", W, "Service/web", "spec.selector")]),
+    "selector must match every label": ([pod(labels={"app": "web"}), svc(selector={"app": "web", "tier": "fe"})], {}, [
+        ("ref-service-selector", W, "Service/web", "spec.selector")]),
+    "no pods in the set at all: pods live elsewhere": ([svc()], {}, []),
+    "ExternalName service is not checked": ([svc(type="ExternalName", externalName="db.example.com")], {}, []),
+    "service without selector is not checked": ([svc(selector=False)], {}, []),
+    # --- ref-target-port
+    "named targetPort exposed": ([pod(containers=[ctr(ports=HTTP)]), svc(ports=[{"port": 80, "targetPort": "http"}])], {}, []),
+    "named targetPort exposed by a sidecar": (
+        [pod(containers=[ctr(), ctr(name="side", ports=HTTP)]), svc(ports=[{"port": 80, "targetPort": "http"}])], {}, []),
+    "named targetPort missing": ([pod(containers=[ctr(ports=HTTP)]), svc(ports=[{"port": 80, "targetPort": "web"}])], {}, [
+        ("ref-target-port", E, "Service/web", "spec.ports[0].targetPort")]),
+    "named targetPort with another protocol": (
+        [pod(containers=[ctr(ports=[{"name": "dns", "containerPort": 53, "protocol": "UDP"}])]),
+         svc(ports=[{"port": 53, "targetPort": "dns", "protocol": "TCP"}])], {}, [
+        ("ref-target-port", E, "Service/web", "spec.ports[0].targetPort")]),
+    "named targetPort of a sidecar init container": (
+        [pod(initContainers=[ctr("proxy", ports=HTTP, restartPolicy="Always")]), svc(ports=[{"port": 80, "targetPort": "http"}])], {}, []),
+    "named targetPort of a plain init container": (
+        [pod(initContainers=[ctr("setup", ports=HTTP)]), svc(ports=[{"port": 80, "targetPort": "http"}])], {}, [
+        ("ref-target-port", E, "Service/web", "spec.ports[0].targetPort")]),
+    "numeric targetPort is not checked": ([pod(), svc(ports=[{"port": 80, "targetPort": 9999}])], {}, []),
+    # --- ref-service-account
+    "pod service account defined": ([pod(serviceAccountName="builder"), sa()], {}, []),
+    "pod default service account": ([pod(serviceAccountName="default")], {}, []),
+    "pod service account missing": ([pod(serviceAccountName="builder")], {}, [
+        ("ref-service-account", W, "Pod/web", "spec.serviceAccountName")]),
+    "pod service account in another namespace": ([pod(serviceAccountName="builder"), sa(ns="ci")], {}, [
+        ("ref-service-account", W, "Pod/web", "spec.serviceAccountName")]),
+    "pod service account external": ([pod(serviceAccountName="builder")], {"ServiceAccount": {"default/builder"}}, []),
+    "deployment service account missing": ([deployment(serviceAccountName="x")], {}, [
+        ("ref-service-account", W, "Deployment/web", "spec.template.spec.serviceAccountName")]),
+    # --- ref-role
+    "rolebinding to defined role": ([role(), binding(), sa()], {}, []),
+    "rolebinding to missing role": ([binding(), sa()], {}, [("ref-role", W, "RoleBinding/bind", "roleRef.name")]),
+    "rolebinding to role of another namespace": ([role(ns="ci"), binding(), sa()], {}, [
+        ("ref-role", W, "RoleBinding/bind", "roleRef.name")]),
+    "rolebinding to external role": ([binding(), sa()], {"Role": {"default/reader"}}, []),
+    "built-in cluster roles exist": ([
+        binding(name="a", role_kind="ClusterRole", role_name="view"),
+        binding(name="b", role_kind="ClusterRole", role_name="system:auth-delegator", kind="ClusterRoleBinding"),
+        sa()], {}, []),
+    "clusterrolebinding to missing clusterrole": ([binding(role_kind="ClusterRole", role_name="ops", kind="ClusterRoleBinding"), sa()], {}, [
+        ("ref-role", W, "ClusterRoleBinding/bind", "roleRef.name")]),
+    "clusterrole in the set": ([role("ops", kind="ClusterRole"), binding(role_kind="ClusterRole", role_name="ops", kind="ClusterRoleBinding"), sa()], {}, []),
+    "external clusterrole": ([binding(role_kind="ClusterRole", role_name="ops", kind="ClusterRoleBinding"), sa()], {"ClusterRole": {"ops"}}, []),
+    # --- ref-subject
+    "subject service account missing": ([role(), binding(subjects=[group_subject("devs"), sa_subject("ghost")])], {}, [
+        ("ref-subject", W, "RoleBinding/bind", "subjects[1].name")]),
+    "subject service account in the set": ([role(), binding(subjects=[sa_subject("builder", "ci")]), sa(ns="ci")], {}, []),
+    "subject default service account": ([role(), binding(subjects=[sa_subject("default", "ci")])], {}, []),
+    "subject service account external": ([role(), binding(subjects=[sa_subject("b", "ci")])], {"ServiceAccount": {"ci/b"}}, []),
+    # --- ref-endpoints
+    "endpoints matching a selectorless service": ([svc("db", selector=False, ports=[{"name": "http", "port": 80}]), endpoints()], {}, []),
+    "endpoints with explicit matching targetPort": (
+        [svc("db", selector=False, ports=[{"name": "http", "port": 80, "targetPort": 5432}]), endpoints(ports=[{"name": "http", "port": 5432}])], {}, []),
+    "endpoints without service": ([endpoints()], {}, [("ref-endpoints", E, "Endpoints/db", "metadata.name")]),
+    "endpoints of a service with selector": ([svc("db"), pod("db"), endpoints()], {}, [("ref-endpoints", W, "Endpoints/db", "metadata.name")]),
+    "endpoints port name mismatch": ([svc("db", selector=False), endpoints(ports=[{"name": "web", "port": 80}])], {}, [
+        ("ref-endpoints", E, "Endpoints/db", "subsets[0].ports[0].name")]),
+    "endpoints unnamed port for a named service port": ([svc("db", selector=False), endpoints(ports=[{"port": 80}])], {}, [
+        ("ref-endpoints", E, "Endpoints/db", "subsets[0].ports[0]")]),
+    "endpoints port number mismatch": ([svc("db", selector=False), endpoints(ports=[{"name": "http", "port": 8080}])], {}, [
+        ("ref-endpoints", E, "Endpoints/db", "subsets[0].ports[0].port")]),
+    "endpoints of an external service": ([endpoints()], {"Service": {"default/db"}}, []),
+    "endpointslice of a selectorless service": ([svc("db", selector=False), endpoint_slice()], {}, []),
+    "endpointslice of a missing service": ([endpoint_slice(service="nope")], {}, [
+        ("ref-endpoints", E, "EndpointSlice/db-1", "metadata.labels[kubernetes.io/service-name]")]),
+    "endpointslice without service label": ([endpoint_slice(service=None)], {}, [
+        ("ref-endpoints", W, "EndpointSlice/db-1", "metadata.labels")]),
+    "endpointslice of a service with selector": ([svc("db"), pod("db"), endpoint_slice()], {}, [
+        ("ref-endpoints", W, "EndpointSlice/db-1", "metadata.labels[kubernetes.io/service-name]")]),
+    "endpointslice port name mismatch": ([svc("db", selector=False), endpoint_slice(ports=[{"name": "pg", "port": 5432}])], {}, [
+        ("ref-endpoints", E, "EndpointSlice/db-1", "ports[0].name")]),
+    # --- ref-subdomain
+    "subdomain with headless service selecting the pod": ([pod(subdomain="web"), svc(clusterIP="None")], {}, []),
+    "subdomain without service": ([pod(subdomain="web")], {}, [("ref-subdomain", W, "Pod/web", "spec.subdomain")]),
+    "subdomain of an external service": ([pod(subdomain="web")], {"Service": {"default/web"}}, []),
+    "subdomain with non-headless service": ([pod(subdomain="web"), svc()], {}, [("ref-subdomain", W, "Pod/web", "spec.subdomain")]),
+    "subdomain service not selecting the pod": ([pod(subdomain="web"), pod("other"), svc(clusterIP="None", selector={"app": "other"})], {}, [
+        ("ref-subdomain", W, "Pod/web", "spec.subdomain")]),
+    # --- ref-container-name
+    "resourceFieldRef to own container": ([pod(containers=[ctr(env=[{"name": "M", "valueFrom": {"resourceFieldRef": {"containerName": "app", "resource": "limits.memory"}}}])])], {}, []),
+    "resourceFieldRef to missing container": ([pod(containers=[ctr(env=[{"name": "M", "valueFrom": {"resourceFieldRef": {"containerName": "ap", "resource": "limits.memory"}}}])])], {}, [
+        ("ref-container-name", E, "Pod/web", "spec.containers[0].env[0].valueFrom.resourceFieldRef.containerName")]),
+    "downwardAPI volume to missing container": ([pod(volumes=[{"name": "d", "downwardAPI": {"items": [
+        {"path": "m", "resourceFieldRef": {"containerName": "app"}},
+        {"path": "n", "resourceFieldRef": {"containerName": "nope"}}]}}])], {}, [
+        ("ref-container-name", E, "Pod/web", "spec.volumes[0].downwardAPI.items[1].resourceFieldRef.containerName")]),
+    "projected downwardAPI to missing container": ([pod(volumes=[{"name": "d", "projected": {"sources": [{"downwardAPI": {"items": [
+        {"path": "n", "resourceFieldRef": {"containerName": "nope"}}]}}]}}])], {}, [
+        ("ref-container-name", E, "Pod/web", "spec.volumes[0].projected.sources[0].downwardAPI.items[0].resourceFieldRef.containerName")]),
+    # --- ref-config
+    "configMapKeyRef present": ([pod(containers=[ctr(env=[{"name": "K", "valueFrom": {"configMapKeyRef": {"name": "cfg", "key": "key"}}}])]), configmap()], {}, []),
+    "configMapKeyRef missing": ([pod(containers=[ctr(env=[{"name": "K", "valueFrom": {"configMapKeyRef": {"name": "cfg", "key": "key"}}}])])], {}, [
+        ("ref-config", W, "Pod/web", "spec.containers[0].env[0].valueFrom.configMapKeyRef.name")]),
+    "configMapKeyRef missing key": ([pod(containers=[ctr(env=[{"name": "K", "valueFrom": {"configMapKeyRef": {"name": "cfg", "key": "other"}}}])]), configmap()], {}, [
+        ("ref-config", W, "Pod/web", "spec.containers[0].env[0].valueFrom.configMapKeyRef.key")]),
+    "configMapKeyRef optional": ([pod(containers=[ctr(env=[{"name": "K", "valueFrom": {"configMapKeyRef": {"name": "cfg", "key": "k", "optional": True}}}])])], {}, []),
+    "secretKeyRef external": ([pod(containers=[ctr(env=[{"name": "K", "valueFrom": {"secretKeyRef": {"name": "creds", "key": "k"}}}])])], {"Secret": {"default/creds"}}, []),
+    "secretKeyRef external without namespace": ([pod(containers=[ctr(env=[{"name": "K", "valueFrom": {"secretKeyRef": {"name": "creds", "key": "k"}}}])])], {"Secret": {"creds"}}, []),
+    "external glob": ([pod(ns="prod", volumes=[{"name": "a", "secret": {"secretName": "tls"}}])], {"Secret": {"prod/*"}}, []),
+    "external glob of another namespace": ([pod(ns="dev", volumes=[{"name": "a", "secret": {"secretName": "tls"}}])], {"Secret": {"prod/*"}}, [
+        ("ref-config", W, "Pod/dev/web", "spec.volumes[0].secret.secretName")]),
+    "external without namespace means default": ([pod(ns="dev", volumes=[{"name": "a", "secret": {"secretName": "tls"}}])], {"Secret": {"tls"}}, [
+        ("ref-config", W, "Pod/dev/web", "spec.volumes[0].secret.secretName")]),
+    "secret in stringData has the key": ([pod(containers=[ctr(env=[{"name": "K", "valueFrom": {"secretKeyRef": {"name": "creds", "key": "key"}}}])]), secret()], {}, []),
+    "envFrom secret missing": ([pod(containers=[ctr(envFrom=[{"configMapRef": {"name": "cfg"}}, {"secretRef": {"name": "creds"}}])]), configmap()], {}, [
+        ("ref-config", W, "Pod/web", "spec.containers[0].envFrom[1].secretRef.name")]),
+    "volumes missing": ([pod(volumes=[{"name": "a", "configMap": {"name": "cfg"}}, {"name": "b", "secret": {"secretName": "creds"}},
+                                      {"name": "c", "persistentVolumeClaim": {"claimName": "data"}},
+                                      {"name": "d", "secret": {"secretName": "opt", "optional": True}}])], {}, [
+        ("ref-config", W, "Pod/web", "spec.volumes[0].configMap.name"),
+        ("ref-config", W, "Pod/web", "spec.volumes[1].secret.secretName"),
+        ("ref-config", W, "Pod/web", "spec.volumes[2].persistentVolumeClaim.claimName")]),
+    "volumes present": ([pod(volumes=[{"name": "a", "configMap": {"name": "cfg"}}, {"name": "b", "secret": {"secretName": "creds"}},
+                                      {"name": "c", "persistentVolumeClaim": {"claimName": "data"}}]), configmap(), secret(), pvc()], {}, []),
+    "config in another namespace": ([pod(ns="a", volumes=[{"name": "a", "configMap": {"name": "cfg"}}]), configmap(ns="b")], {}, [
+        ("ref-config", W, "Pod/a/web", "spec.volumes[0].configMap.name")]),
+    # --- ref-duplicate
+    "duplicate object": ([sa(), sa()], {}, [("ref-duplicate", E, "ServiceAccount/builder", "metadata.name")]),
+    "missing namespace duplicates default": ([sa(), sa(ns="default")], {}, [("ref-duplicate", E, "ServiceAccount/default/builder", "metadata.name")]),
+    "nameless objects are not duplicates": ([{"apiVersion": "v1", "kind": "Pod", "metadata": {"generateName": "x-"}}] * 2, {}, []),
+    "same name in other namespace or kind": ([sa(), sa(ns="ci"), configmap("builder")], {}, []),
+}
+
+
+@pytest.mark.parametrize("objs,external,expected", CASES.values(), ids=CASES.keys())
+def test_references(objs, external, expected):
+    assert run(objs, external) == sorted(expected)
+
+
+def test_every_rule_has_positive_and_negative_cases():
+    seen = {p[0] for _, _, exp in CASES.values() for p in exp}
+    assert seen == {"ref-service-selector", "ref-target-port", "ref-service-account", "ref-role", "ref-subject",
+                    "ref-endpoints", "ref-subdomain", "ref-container-name", "ref-config", "ref-duplicate"}
+
+
+def test_problem_is_yielded_with_the_very_object():
+    objs = [pod(serviceAccountName="x")]
+    ctx = Context(kube_version=(1, 37), manifests=[Manifest(o) for o in objs])
+    [(p, obj)] = list(references.check(ctx))
+    assert obj is objs[0] and p.pos is None and p.hint
+
+
+def test_duplicate_points_at_the_first_definition():
+    from k8sgen.errors import SourcePos
+
+    first = Manifest(sa(), locate=lambda path, key: SourcePos("a.yaml", 3, 9))
+    ctx = Context(kube_version=(1, 37), manifests=[first, Manifest(sa())])
+    [(p, obj)] = list(references.check(ctx))
+    assert obj is ctx.manifests[1].obj and p.extra_pos == (SourcePos("a.yaml", 3, 9),)
+    assert "first at a.yaml:3:9" in p.message
+
+
+def test_malformed_objects_do_not_crash():
+    junk = [{"kind": "Pod", "spec": "x"}, {"kind": "Service", "spec": {"selector": ["a"], "ports": "x"}},
+            {"kind": "RoleBinding", "roleRef": None, "subjects": [None, 3]}, {"kind": "Endpoints", "subsets": [{"ports": [None]}]},
+            {"kind": "EndpointSlice", "metadata": {"labels": {"kubernetes.io/service-name": 5}}}, ["not", "a", "dict"], {"kind": 3}]
+    run(junk)  # only: no exception
+
+
+@pytest.fixture
+def runner(monkeypatch):
+    """validate_manifests with only the lint and reference stages (the others are not ours)."""
+    quiet = types.SimpleNamespace(check=lambda *a, **k: iter(()))
+    for name in ("k8s_schema", "rules"):
+        monkeypatch.setitem(sys.modules, f"k8sgen.validate.{name}", quiet)
+        monkeypatch.setattr(validate, name, quiet, raising=False)
+    return validate.validate_manifests
+
+
+IGNORE_CASES = {
+    "exact id": (frozenset({"ref-service-account"}), []),
+    "glob": (frozenset({"ref-*"}), []),
+    "other rule": (frozenset({"ref-role", "lint-*"}), ["ref-service-account"]),
+    "nothing": (frozenset(), ["ref-service-account"]),
+}
+
+
+@pytest.mark.parametrize("ignore,expected", IGNORE_CASES.values(), ids=IGNORE_CASES.keys())
+def test_silencing_reference_problems(runner, ignore, expected):
+    m = Manifest(pod(serviceAccountName="ghost"), ignore=ignore)
+    assert [p.rule for p in runner([m], "1.37")] == expected
+
+
+def test_silencing_by_annotation(runner):
+    obj = pod(serviceAccountName="ghost", annotations={"k8sgen.dev/ignore": "lint-image-tag, ref-service-*"})
+    m = Manifest(obj, ignore=validate.ignored_rules(obj))
+    assert [p.rule for p in runner([m], "1.37")] == []
+
+
+def test_reference_rule_table_names_every_rule():
+    assert {r[0] for r in references.REFERENCE_RULES} == {p[0] for _, _, exp in CASES.values() for p in exp}
+    assert all(sev in ("error", "warning") and doc for _, sev, doc in references.REFERENCE_RULES)
