@@ -7,11 +7,11 @@ import copy
 import re
 
 import pytest
+from parity.loader import load_cases
 
 from k8sgen.fieldpath import format_path
 from k8sgen.validate import Context
 from k8sgen.validate.rules import REGISTRY, RULES, check, rules_for
-from parity.loader import load_cases
 
 KINDS = ("Pod", "Service", "Endpoints", "EndpointSlice", "ServiceAccount", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding")
 

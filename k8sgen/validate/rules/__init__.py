@@ -13,21 +13,42 @@ module.
 
 from __future__ import annotations
 
+import importlib
 from typing import Iterator
 
 from ...errors import Problem
-# Import order is registration order, which is the order problems come out in.
-from . import metadata, containers, resources, probes, security, scheduling, downward, volumes, services, endpoints, rbac  # noqa: F401,I001
 from .registry import REGISTRY, Rule, rule
+
+# Rule modules in documentation order; importing a module registers its rules.
+MODULES = (
+    "metadata", "containers", "resources", "probes", "security", "scheduling", "downward", "volumes",
+    "services", "endpoints", "rbac",
+)
+for _module in MODULES:
+    importlib.import_module(f"{__name__}.{_module}")
 
 __all__ = ["check", "RULES", "REGISTRY", "Rule", "rule", "rules_for"]
 
-# (id, kinds, doc) in registration order, for documentation.
-RULES: list = [(r.id, r.kinds, r.doc) for r in REGISTRY.values()]
+
+def _module_rank(r: Rule) -> int:
+    return MODULES.index(r.fn.__module__.rsplit(".", 1)[-1])
+
+
+# Modules import helpers from each other, so registration order is not module order; sort
+# (stably) so that documentation and problems follow MODULES.
+ORDERED: list[Rule] = sorted(REGISTRY.values(), key=_module_rank)
+
+# (id, kinds, doc) for documentation.
+RULES: list = [(r.id, r.kinds, r.doc) for r in ORDERED]
+
+_BY_KIND: dict[str, list[Rule]] = {}
+for _r in ORDERED:
+    for _kind in _r.kinds:
+        _BY_KIND.setdefault(_kind, []).append(_r)
 
 
 def rules_for(kind: str) -> list[Rule]:
-    return [r for r in REGISTRY.values() if kind in r.kinds]
+    return _BY_KIND.get(kind, [])
 
 
 def check(obj: dict, ctx: object) -> Iterator[Problem]:

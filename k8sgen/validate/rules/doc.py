@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import REGISTRY
+from . import ORDERED
 
 HEADER = """# API-server rules
 
@@ -25,7 +25,7 @@ against the fixtures in `tests/parity/cases/`.
 
 def render() -> str:
     modules: dict[str, list] = {}
-    for r in REGISTRY.values():
+    for r in ORDERED:
         modules.setdefault(r.fn.__module__.rsplit(".", 1)[-1], []).append(r)
     out = [HEADER]
     for module, rules in modules.items():

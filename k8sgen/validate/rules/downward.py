@@ -106,7 +106,7 @@ def _divisor_problem(rid: str, resource: str, divisor: object, path: tuple) -> O
     return None
 
 
-def resource_ref_problems(rid: str, ref: dict, path: tuple, volume: bool, container_names: set) -> Iterator[Problem]:
+def resource_ref_problems(rid: str, ref: dict, path: tuple, volume: bool) -> Iterator[Problem]:
     resource = ref.get("resource")
     cname = ref.get("containerName")
     if volume and not cname:
@@ -134,17 +134,16 @@ def check_env_field_ref(obj: dict, ctx: object) -> Iterator[Problem]:
 @rule("pod-resource-field-ref", ("Pod",), "resourceFieldRef names requests./limits. cpu, memory, ephemeral-storage or hugepages-<size> with a divisor allowed for that resource; volumes also need containerName")
 def check_resource_field_ref(obj: dict, ctx: object) -> Iterator[Problem]:
     rid = "pod-resource-field-ref"
-    names = {c.get("name") for _, c in containers(obj)}
     for path, c in containers(obj):
         for i, env in dicts(get_list(c, "env")):
             vf = env.get("valueFrom")
             ref = vf.get("resourceFieldRef") if isinstance(vf, dict) else None
             if isinstance(ref, dict):
-                yield from resource_ref_problems(rid, ref, path + ("env", i, "valueFrom", "resourceFieldRef"), False, names)
+                yield from resource_ref_problems(rid, ref, path + ("env", i, "valueFrom", "resourceFieldRef"), False)
     for base, item in downward_items(obj):
         ref = item.get("resourceFieldRef")
         if isinstance(ref, dict):
-            yield from resource_ref_problems(rid, ref, base + ("resourceFieldRef",), True, names)
+            yield from resource_ref_problems(rid, ref, base + ("resourceFieldRef",), True)
 
 
 def downward_items(obj: dict) -> Iterator[tuple[tuple, dict]]:

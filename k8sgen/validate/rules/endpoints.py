@@ -7,11 +7,26 @@ from typing import Iterator
 
 from ...errors import Problem
 from . import formats
-from .ip import VALID_IP_MSG, as_ipv4, is_standard_form, parse_ip_sloppy, special_ip_messages
+from .ip import (
+    VALID_IP_MSG,
+    as_ipv4,
+    is_standard_form,
+    parse_ip_sloppy,
+    special_ip_messages,
+)
 from .labels import check_labels
 from .podspec import protocol
 from .registry import (
-    dicts, duplicate, get_dict, get_list, invalid, not_supported, required, rule, too_many, warning,
+    dicts,
+    duplicate,
+    get_dict,
+    get_list,
+    invalid,
+    not_supported,
+    required,
+    rule,
+    too_many,
+    warning,
 )
 
 PORT_PROTOCOLS = ("SCTP", "TCP", "UDP")

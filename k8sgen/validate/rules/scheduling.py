@@ -11,7 +11,18 @@ from typing import Iterator
 from ...errors import Problem
 from . import formats
 from .podspec import spec
-from .registry import dicts, duplicate, forbidden, get_dict, get_list, get_str, invalid, not_supported, required, rule
+from .registry import (
+    dicts,
+    duplicate,
+    forbidden,
+    get_dict,
+    get_list,
+    get_str,
+    invalid,
+    not_supported,
+    required,
+    rule,
+)
 
 TAINT_EFFECTS = ("NoExecute", "NoSchedule", "PreferNoSchedule")
 UNSATISFIABLE = ("DoNotSchedule", "ScheduleAnyway")

@@ -16,7 +16,16 @@ from .ip import VALID_IP_MSG, is_valid_cidr, parse_ip_sloppy, special_ip_message
 from .labels import check_labels
 from .podspec import protocol
 from .registry import (
-    dicts, duplicate, forbidden, get_dict, get_list, invalid, not_supported, required, rule, warning,
+    dicts,
+    duplicate,
+    forbidden,
+    get_dict,
+    get_list,
+    invalid,
+    not_supported,
+    required,
+    rule,
+    warning,
 )
 
 SVC = ("Service",)
