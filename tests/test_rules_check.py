@@ -192,3 +192,10 @@ def test_total_annotation_size(size: int, ok: bool) -> None:
     assert (found == []) is ok
     if not ok:
         assert found[0].message == "Too long: must have at most 262144 bytes" and found[0].path == ("metadata", "annotations")
+
+
+def test_version_notes_name_real_rules() -> None:
+    from k8sgen.validate.rules import VERSION_NOTES
+
+    for since, rule_id, what in VERSION_NOTES:
+        assert rule_id in REGISTRY and what and since >= (1, 30)

@@ -27,7 +27,19 @@ MODULES = (
 for _module in MODULES:
     importlib.import_module(f"{__name__}.{_module}")
 
-__all__ = ["check", "RULES", "REGISTRY", "Rule", "rule", "rules_for"]
+__all__ = ["check", "RULES", "REGISTRY", "Rule", "rule", "rules_for", "VERSION_NOTES"]
+
+# Where a rule depends on ctx.kube_version: (first version, rule id, what changes). k8sgen targets
+# 1.35-1.37; the older switches keep the rules right if an older target is ever added.
+VERSION_NOTES = (
+    ((1, 32), "pod-env-name", "env var names and envFrom prefixes may be any printable ASCII but '=' "
+     "(RelaxedEnvironmentVariableValidation, beta 1.32, GA 1.34); before, a C-identifier-like rule"),
+    ((1, 34), "service-traffic-policy", "trafficDistribution also accepts PreferSameZone and PreferSameNode"),
+    ((1, 35), "pod-restart-policy", "app and init containers may set restartPolicy Always/OnFailure/Never "
+     "(ContainerRestartRules beta); before, only init containers, only Always"),
+    ((1, 35), "pod-restart-rules", "restartPolicyRules are checked (earlier the server drops them)"),
+    ((1, 35), "pod-env-file-key-ref", "env valueFrom.fileKeyRef counts as a source (EnvFiles beta)"),
+)
 
 
 def _module_rank(r: Rule) -> int:
