@@ -31,9 +31,10 @@ def render() -> str:
     for (major, minor), rule_id, what in VERSION_NOTES:
         out.append(f"| {major}.{minor} | `{rule_id}` | {what} |\n")
     out.append(
-        "\nBetween 1.35, 1.36 and 1.37 the rules for these kinds are the same in the sources reviewed; the\n"
-        "1.36 and 1.37 schemas add alpha fields (for example `emptyDir.mode`, `KeyToPath.user`) that the\n"
-        "server drops while their feature gates are off, so no rule checks them.\n\n"
+        "\nNo rule here differs between 1.35, 1.36 and 1.37 in the sources reviewed. The 1.36 and 1.37\n"
+        "schemas add fields for new features (for example `emptyDir.mode`, `KeyToPath.user`,\n"
+        "`volumeMounts[].bindMountOptions`); their server-side rules were not available, so no rule checks\n"
+        "them yet and only the schema stage sees them.\n\n"
     )
     for module, rules in modules.items():
         out.append(f"## {module}\n\n| rule | kinds | checks |\n|---|---|---|\n")
