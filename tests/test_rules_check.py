@@ -199,3 +199,12 @@ def test_version_notes_name_real_rules() -> None:
 
     for since, rule_id, what in VERSION_NOTES:
         assert rule_id in REGISTRY and what and since >= (1, 30)
+
+
+@pytest.mark.parametrize("obj,hint", [
+    (pod(ports=[{"containerPort": 80, "protocol": "tcp"}]), 'did you mean "TCP"?'),
+    (pod(env=[{"name": "N", "valueFrom": {"fieldRef": {"fieldPath": "spec.nodename"}}}]), 'did you mean "spec.nodeName"?'),
+    (svc(type="Nodeport"), 'did you mean "NodePort"?'),
+])
+def test_did_you_mean(obj: dict, hint: str) -> None:
+    assert [p.hint for p in run(obj) if p.is_error] == [hint]

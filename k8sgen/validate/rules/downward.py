@@ -15,7 +15,15 @@ from typing import Iterator, Optional
 from ...errors import Problem
 from . import formats, quantity
 from .podspec import containers, spec
-from .registry import dicts, get_list, invalid, not_supported, required, rule
+from .registry import (
+    dicts,
+    did_you_mean,
+    get_list,
+    invalid,
+    not_supported,
+    required,
+    rule,
+)
 
 # Unchanged from 1.30 through 1.37 (status.hostIPs/podIPs arrived in 1.28/1.30).
 ENV_FIELD_PATHS = (
@@ -64,7 +72,7 @@ def field_ref_problems(rid: str, ref: dict, allowed: tuple, path: tuple) -> Iter
         return
     if base not in CONVERTIBLE_FIELD_PATHS:
         yield invalid(rid, path + ("fieldPath",), fp, f"error converting fieldPath: field label not supported: {base}",
-                      hint="see the downward API documentation for the fields a Pod can expose")
+                      hint=did_you_mean(base, sorted(allowed)) or "see the downward API documentation for the fields a Pod can expose")
         return
     if sub:
         key = sub.group(2)
