@@ -39,6 +39,11 @@ VERSION_NOTES = (
      "(ContainerRestartRules beta); before, only init containers, only Always"),
     ((1, 35), "pod-restart-rules", "restartPolicyRules are checked (earlier the server drops them)"),
     ((1, 35), "pod-env-file-key-ref", "env valueFrom.fileKeyRef counts as a source (EnvFiles beta)"),
+    ((1, 36), "metadata-name", "Service names (and generateName) are DNS-1123 labels, so they may start with a "
+     "digit (RelaxedServiceNameValidation beta); before, DNS-1035 labels"),
+    ((1, 36), "service-cluster-ip", "IPv4 addresses with leading zeros and IPv4-mapped IPv6 addresses are "
+     "errors (StrictIPCIDRValidation beta); before, accepted with a warning. Also applies to "
+     "external IPs, endpoint addresses, DNS nameservers and source ranges"),
 )
 
 

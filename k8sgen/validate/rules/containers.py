@@ -8,7 +8,7 @@ from typing import Iterator
 
 from ...errors import Problem
 from . import formats
-from .ip import VALID_IP_MSG, parse_ip_sloppy
+from .ip import check_ip
 from .labels import check_label_selector, check_labels
 from .podspec import containers, protocol, spec
 from .registry import (
@@ -390,9 +390,9 @@ def check_dns(obj: dict, ctx: object) -> Iterator[Problem]:
             yield required(rid, ("spec", "dnsConfig", "nameservers"), "must provide at least one DNS nameserver when `dnsPolicy` is None")
     if len(servers) > 3:
         yield invalid(rid, ("spec", "dnsConfig", "nameservers"), servers, "must not have more than 3 nameservers")
+    version = getattr(ctx, "kube_version", (1, 37))
     for i, ns in enumerate(servers):
-        if parse_ip_sloppy(ns) is None:
-            yield invalid(rid, ("spec", "dnsConfig", "nameservers", i), ns, VALID_IP_MSG)
+        yield from check_ip(rid, ns, ("spec", "dnsConfig", "nameservers", i), version)[1]
 
 
 @rule("pod-label-selector", POD, "label selectors in pod (anti-)affinity terms and topology spread constraints are well-formed")

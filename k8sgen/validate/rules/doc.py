@@ -31,7 +31,7 @@ def render() -> str:
     for (major, minor), rule_id, what in VERSION_NOTES:
         out.append(f"| {major}.{minor} | `{rule_id}` | {what} |\n")
     out.append(
-        "\nNo rule here differs between 1.35, 1.36 and 1.37 in the sources reviewed. The 1.36 and 1.37\n"
+        "\nBetween 1.36 and 1.37 no rule here differs in the sources reviewed. The 1.36 and 1.37\n"
         "schemas add fields for new features (for example `emptyDir.mode`, `KeyToPath.user`,\n"
         "`volumeMounts[].bindMountOptions`); their server-side rules were not available, so no rule checks\n"
         "them yet and only the schema stage sees them.\n\n"
