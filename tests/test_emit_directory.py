@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ecosystem_util import copy_example, env, k8sgen_cmd, kubectl_kustomize, require_tool, tree
+from ecosystem_util import copy_example, env, kubectl_kustomize, require_tool, tree
 from k8sgen.cli import run
 from k8sgen.emit import kustomize
 from k8sgen.emit.directory import MANIFEST

@@ -63,7 +63,7 @@ def plan(path: str | Path, objects: Sequence, specs: Iterable[str] = ()) -> Plan
     """`objects` are RenderedObjects (with `.obj` and `.text`), in apply order."""
     names = kustomize.file_names([o.obj for o in objects])
     files = {}
-    for name, o in zip(names, objects):
+    for name, o in zip(names, objects, strict=True):
         if "/" in name or name.startswith("."):  # object names never allow this; be sure anyway
             raise ValueError(f"unsafe file name {name!r}")
         files[name] = o.text
