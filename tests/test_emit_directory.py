@@ -269,3 +269,17 @@ def test_kill_9_on_first_write_leaves_no_directory(tmp_path):
     spec = copy_example("headless.yaml", tmp_path)
     _kill_mid_write(tmp_path, spec, "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_generated_name_replaced_by_the_user_with_a_directory_is_kept(cli, tmp_path):
+    a = copy_example("headless.yaml", tmp_path)
+    b = copy_example("api-access.yaml", tmp_path)
+    cli("render", str(a), str(b), "-d", "out")
+    sa = tmp_path / "out" / "v1_serviceaccount_pod-reader.yaml"
+    sa.unlink()
+    sa.mkdir()
+    (sa / "mine.txt").write_text("x\n")
+    assert cli("render", str(a), "-d", "out")[0] == 0  # the account is no longer produced
+    assert (sa / "mine.txt").read_text() == "x\n"
+    rc, _, err = cli("render", str(a), str(b), "-d", "out")  # produced again: the name is taken
+    assert rc == 1 and "output-foreign-file" in err

@@ -108,10 +108,10 @@ def conflicts(p: Planned, force: bool = False) -> list[Problem]:
     out = []
     for name in sorted(set(p.files) | set(rec.files)):
         f = d / name
-        if not f.is_file() and not f.is_symlink():
+        if not os.path.lexists(f):
             continue
-        if name not in rec.files:
-            if name in p.files:
+        if name not in rec.files or not _is_plain_file(f):
+            if name in p.files:  # whatever holds the name (even a directory) is not ours to replace
                 out.append(_problem(d, name, "k8sgen would write this file, but it was not written by k8sgen", "output-foreign-file",
                                     "k8sgen never overwrites files it did not write: move or delete it, then run again"))
             continue
@@ -240,8 +240,8 @@ def _fill(tmp: Path, target: Path, p: Planned) -> None:
         os.chmod(tmp, target.stat().st_mode & 0o7777)
         rec = read_record(target) or Record({}, [])
         for entry in sorted(os.listdir(target)):
-            if entry in rec.files or entry == MANIFEST or entry in p.files:
-                continue
+            if entry in p.files or entry == MANIFEST or (entry in rec.files and _is_plain_file(target / entry)):
+                continue  # ours: rewritten below, or dropped because no longer produced
             _link_tree(target / entry, tmp / entry)
     else:
         umask = os.umask(0)
@@ -252,6 +252,10 @@ def _fill(tmp: Path, target: Path, p: Planned) -> None:
         if delay:
             time.sleep(delay)
     _write_file(tmp / MANIFEST, p.manifest_text().encode())  # last: its presence marks a complete set
+
+
+def _is_plain_file(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
 
 
 def _write_file(path: Path, data: bytes) -> None:
