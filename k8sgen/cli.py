@@ -1,21 +1,19 @@
 """The typer CLI: parse options, call a command's `run(...) -> int`, map errors to exit codes.
 
-This is the only place that turns a `K8sgenError` into text and an exit code, and the only place
-that catches everything else (exit 3, no traceback unless K8SGEN_DEBUG=1). Command modules are
-imported inside the commands so `--help` and `--version` stay cheap.
+Errors become text and exit codes in one place, `fastpath.guarded` (exit 3 and no traceback for
+anything unexpected unless K8SGEN_DEBUG=1), shared with the typer-free fast path that `__main__`
+tries first for plain command lines. Command modules are imported inside the commands so
+`--help` and `--version` stay cheap.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from enum import Enum
 from typing import List, Optional
 
 import typer
 
 from . import __version__
-from .errors import EXIT_INTERNAL, EXIT_USAGE, K8sgenError
 
 app = typer.Typer(
     name="k8sgen",
@@ -60,6 +58,14 @@ def main(
     """
 
 
+def _stdin_once(paths: List[str]) -> None:
+    # stdin can be read once: a second '-' would silently be an empty spec.
+    if paths.count("-") > 1:
+        from .errors import SourcePos, input_error
+
+        raise input_error("'-' (stdin) is given more than once", SourcePos("<stdin>", 0, 0), hint="stdin holds one input; name the other files", rule="usage-stdin")
+
+
 @app.command()
 def render(
     specs: Optional[List[str]] = typer.Argument(None, help="Spec files; '-' reads one from stdin.", metavar="SPEC"),
@@ -93,6 +99,7 @@ def render(
     """
     from .commands import sources
 
+    _stdin_once((specs or []) + (layers or []))
     docs = sources.load(specs or [], layers or [], sets or [])
     if output_dir is not None or write or check or against is not None:
         from .commands import output as out_cmd
@@ -122,6 +129,7 @@ def validate(
     """
     from .commands import validate as cmd
 
+    _stdin_once(files)
     return cmd.run(files, kube_version=kube_version, strict=strict, fmt=fmt.value)
 
 
@@ -229,37 +237,7 @@ def kustomize_install_plugin(
 
 def run(argv: list[str]) -> int:
     """Entry point: returns the exit code instead of exiting, for tests and `__main__`."""
-    command = typer.main.get_command(app)
-    try:
-        rc = command.main(args=argv, prog_name="k8sgen", standalone_mode=False)
-        return rc if isinstance(rc, int) else 0
-    except K8sgenError as e:
-        from . import report
+    from .fastpath import guarded
 
-        report.write(e.problems, "parsable", sys.stderr)
-        return e.exit_code
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        # `k8sgen render | head`: the reader left; not an error of ours.
-        try:
-            sys.stdout = open(os.devnull, "w")
-        except OSError:
-            pass
-        return 0
-    except Exception as e:
-        # Click's exceptions, matched by shape: typer >= 0.20 vendors click as typer._click.
-        name = type(e).__name__
-        if name == "Exit":
-            return getattr(e, "exit_code", 0)
-        if name == "Abort":
-            sys.stderr.write("aborted\n")
-            return 130
-        if hasattr(e, "show") and hasattr(e, "exit_code"):
-            e.show(file=sys.stderr)
-            return EXIT_USAGE
-        # Anything else is a bug: say so in one line, keep the traceback for K8SGEN_DEBUG.
-        if os.environ.get("K8SGEN_DEBUG"):
-            raise
-        sys.stderr.write(f"k8sgen: internal error: {type(e).__name__}: {e}\n  (run with K8SGEN_DEBUG=1 for a traceback, and please report it)\n")
-        return EXIT_INTERNAL
+    command = typer.main.get_command(app)
+    return guarded(lambda: command.main(args=argv, prog_name="k8sgen", standalone_mode=False))

@@ -32,6 +32,12 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 MAX_INPUT_BYTES = 64 * 1024 * 1024  # a file larger than this is refused (README: Limits)
 MAX_DEPTH = 100  # nesting deeper than this is refused; no Kubernetes object comes close
 MAX_ALIAS_NODES = 10_000  # nodes an alias may expand to, in total per document ("billion laughs")
+# libyaml composes nodes by C recursion: some 50,000 nested collections crash the process (and
+# deep flow nesting parses in quadratic time), so deeper input must be refused before composing.
+_SAFE_COMPOSE_DEPTH = 1_000
+_BLOCK_PREFIX = re.compile(r"^ *(?:[-?:]+[ \t]+)*", re.M)
+# YAML's printable set; anything else is refused by the reader without a line and column.
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 _T = "tag:yaml.org,2002:"
 _STD_SCALAR_TAGS = {_T + t for t in ("str", "int", "float", "bool", "null", "timestamp", "binary", "value")}
@@ -92,11 +98,13 @@ def decode(data: bytes, name: str) -> str:
 def load_documents(text: str, name: str, mode: str = "k8s") -> list[Document]:
     """Compose every document of a YAML stream and build data with positions."""
     try:
+        if _may_nest_deeper(text, _SAFE_COMPOSE_DEPTH):
+            _check_depth(text, name)
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as e:
         raise _syntax_error(e, name, text) from None
-    except yaml.YAMLError as e:  # unmarked reader errors (bad characters)
-        raise input_error(f"invalid YAML: {e}", SourcePos(name, 0, 0), rule="yaml-syntax") from None
+    except yaml.YAMLError as e:  # the reader's errors (bad characters) carry no mark
+        raise _character_error(e, name, text) from None
     except RecursionError:
         raise input_error("nesting is too deep to read", SourcePos(name, 0, 0), hint=f"at most {MAX_DEPTH} levels", rule="yaml-depth") from None
     docs = []
@@ -114,6 +122,48 @@ def load_documents(text: str, name: str, mode: str = "k8s") -> list[Document]:
 def load_file(path: str, mode: str = "k8s") -> list[Document]:
     text, name = read_text(path)
     return load_documents(text, name, mode)
+
+
+def _may_nest_deeper(text: str, limit: int) -> bool:
+    """A cheap upper bound on nesting: every flow level opens with `[` or `{`, and every block
+    level starts at a new indentation column (two levels per column at most: a list directly
+    under a key may share its column) or after an indicator (`- `, `? `, `: `) on its line."""
+    flow = text.count("[") + text.count("{")
+    if flow > limit:
+        return True
+    block = max((m.end() - m.start() for m in _BLOCK_PREFIX.finditer(text)), default=0)
+    return flow + 2 * (block + 1) > limit
+
+
+def _check_depth(text: str, name: str) -> None:
+    """Walk the parser's events (iterative in libyaml) and stop at the first collection nested
+    deeper than MAX_DEPTH, where the node builder would stop too."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            if depth > MAX_DEPTH:
+                m = event.start_mark
+                raise input_error(f"nesting deeper than {MAX_DEPTH} levels", SourcePos(name, m.line + 1, m.column + 1), rule="yaml-depth")
+            depth += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _character_error(e: yaml.YAMLError, name: str, text: str):
+    m = _NOT_PRINTABLE.search(text)
+    if m is None:  # pragma: no cover - the reader refuses nothing else
+        return input_error(f"invalid YAML: {str(e).splitlines()[0]}", SourcePos(name, 0, 0), rule="yaml-syntax")
+    before = text[: m.start()]
+    line = before.count("\n") + 1
+    col = m.start() - (before.rfind("\n") + 1) + 1
+    o = ord(m.group())
+    escape = f"\\x{o:02X}" if o < 0x100 else f"\\u{o:04X}"
+    return input_error(
+        f"invalid YAML: character U+{o:04X} is not allowed in YAML text",
+        SourcePos(name, line, col),
+        hint=f'write it as an escape inside a double-quoted string: "{escape}"',
+        rule="yaml-character",
+    )
 
 
 def _syntax_error(e: yaml.MarkedYAMLError, name: str, text: str):
@@ -140,6 +190,7 @@ class _Builder:
         self.seen: set[int] = set()
         self.alias_nodes = 0
         self.in_alias = 0
+        self.alias_at: SourcePos | None = None  # where the alias being expanded is used
         self._std = yaml.constructor.SafeConstructor()
 
     def pos(self, node) -> SourcePos:
@@ -154,19 +205,23 @@ class _Builder:
     def _node(self, node, path: tuple, depth: int):
         if depth > MAX_DEPTH:
             raise input_error(f"nesting deeper than {MAX_DEPTH} levels", self.pos(node), rule="yaml-depth")
-        m = node.start_mark
-        self.pm.values[path] = (m.line + 1, m.column + 1)
         reused = id(node) in self.seen
+        m = node.start_mark
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             if reused:
+                if not self.in_alias:
+                    # Composed nodes keep no mark of the alias itself, only of its anchor: point
+                    # at the key (or list) that holds it, where the expansion starts.
+                    self.alias_at = self.pm.locate(path, key=True) if path in self.pm.keys else self.pm.locate(path[:-1])
                 self.in_alias += 1
             self.seen.add(id(node))
+        self.pm.values[path] = (m.line + 1, m.column + 1)
         if self.in_alias or reused:
             self.alias_nodes += 1
             if self.alias_nodes > MAX_ALIAS_NODES:
                 raise input_error(
                     f"aliases expand to more than {MAX_ALIAS_NODES} nodes",
-                    self.pos(node),
+                    self.alias_at or self.pos(node),
                     hint="this looks like an alias bomb; write the values out or use fewer aliases",
                     rule="yaml-alias-limit",
                 )

@@ -1,0 +1,158 @@
+"""Shared by the round-trip tests: each string-valued spec field, where it lands in the output,
+and the real pipeline from a spec (dict, YAML text or JSON text) to parsed output.
+
+A field is `Field(id, build, find, free)`: `build(s)` is a spec holding the string `s` in that
+field, `find(objects)` picks the value back out of the rendered objects, and `free` says the
+API takes any text there (so a validation error is itself a failure) rather than a name, an
+address or a label value (where most strings are rightly refused).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import yaml
+
+from k8sgen import yamltext
+from k8sgen.commands.render import stream_text
+from k8sgen.errors import K8sgenError
+from k8sgen.pipeline import parse_spec_text, render_specs
+
+POD = {"image": "nginx:1.27", "automountServiceAccountToken": False, "resources": {"limits": {"cpu": "100m", "memory": "64Mi"}}}
+
+
+def _one(objects: list, kind: str) -> dict:
+    [obj] = [o for o in objects if o["kind"] == kind]
+    return obj
+
+
+def _pod(objects: list) -> dict:
+    return _one(objects, "Pod")
+
+
+def _container(objects: list) -> dict:
+    return _pod(objects)["spec"]["containers"][0]
+
+
+def _only_key(d: dict) -> str:
+    [k] = d
+    return k
+
+
+def _pod_with(**fields) -> dict:
+    return {"pods": {"web": {**POD, **fields}}}
+
+
+def _any(s: str) -> bool:
+    return True
+
+
+def _nonempty(s: str) -> bool:
+    return s != ""
+
+
+def _never(s: str) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    build: Callable[[str], dict]
+    find: Callable[[list], object]
+    must_accept: Callable[[str], bool]  # the API takes this text here, so refusing it is a bug
+
+    @property
+    def free(self) -> bool:
+        return self.must_accept is not _never
+
+
+FIELDS = [
+    Field("annotation-value", lambda s: _pod_with(annotations={"note": s}), lambda o: _pod(o)["metadata"]["annotations"]["note"], _any),
+    Field("common-annotation-value", lambda s: {"annotations": {"note": s}, **_pod_with()}, lambda o: _pod(o)["metadata"]["annotations"]["note"], _any),
+    Field("service-annotation-value", lambda s: {"services": {"ext": {"externalName": "example.com", "annotations": {"a": s}}}}, lambda o: _one(o, "Service")["metadata"]["annotations"]["a"], _any),
+    Field("annotation-key", lambda s: _pod_with(annotations={s: "x"}), lambda o: _only_key(_pod(o)["metadata"]["annotations"]), _never),
+    Field("label-value", lambda s: _pod_with(labels={"app": s}), lambda o: _pod(o)["metadata"]["labels"]["app"], _never),
+    Field("label-key", lambda s: _pod_with(labels={s: "x"}), lambda o: _only_key(_pod(o)["metadata"]["labels"]), _never),
+    Field("env-value", lambda s: _pod_with(env={"X": s}), lambda o: _container(o)["env"][0]["value"], _any),
+    Field("env-long-value", lambda s: _pod_with(env={"X": {"value": s}}), lambda o: _container(o)["env"][0]["value"], _any),
+    Field("env-name", lambda s: _pod_with(env={s: "v"}), lambda o: _container(o)["env"][0]["name"], _never),
+    Field("command", lambda s: _pod_with(command=["sh", "-c", s]), lambda o: _container(o)["command"][2], _any),
+    Field("args", lambda s: _pod_with(args=[s]), lambda o: _container(o)["args"][0], _any),
+    Field("image", lambda s: _pod_with(image=s), lambda o: _container(o)["image"], _never),
+    Field("working-dir", lambda s: _pod_with(workingDir=s), lambda o: _container(o)["workingDir"], _never),
+    Field("mount-path", lambda s: _pod_with(mounts={s: "data"}, volumes={"data": {"emptyDir": {}}}), lambda o: _container(o)["volumeMounts"][0]["mountPath"], _never),
+    Field("pod-name", lambda s: {"pods": {s: POD}}, lambda o: _pod(o)["metadata"]["name"], _never),
+    Field("namespace", lambda s: {"namespace": s, **_pod_with()}, lambda o: _pod(o)["metadata"]["namespace"], _never),
+    Field("node-selector-value", lambda s: _pod_with(nodeSelector={"disk": s}), lambda o: _pod(o)["spec"]["nodeSelector"]["disk"], _never),
+    Field("hostname", lambda s: _pod_with(hostname=s), lambda o: _pod(o)["spec"]["hostname"], _never),
+    Field("external-name", lambda s: {"services": {"ext": {"externalName": s}}}, lambda o: _one(o, "Service")["spec"]["externalName"], _never),
+    Field("selector-value", lambda s: {"services": {"web": {"selector": {"app": s}, "ports": [80]}}}, lambda o: _one(o, "Service")["spec"]["selector"]["app"], _never),
+    Field("endpoint-address", lambda s: {"services": {"db": {"endpoints": [s], "ports": [5432]}}}, lambda o: _one(o, "Endpoints")["subsets"][0]["addresses"][0]["ip"], _never),
+    Field("subject-user", lambda s: {"bindings": {"b": {"clusterRole": "view", "subjects": [{"user": s}]}}}, lambda o: _one(o, "RoleBinding")["subjects"][0]["name"], _nonempty),
+    Field("subject-group", lambda s: {"bindings": {"b": {"clusterRole": "view", "subjects": [{"group": s}]}}}, lambda o: _one(o, "RoleBinding")["subjects"][0]["name"], _nonempty),
+    Field("resource-name", lambda s: {"roles": {"r": {"rules": [{"resources": ["configmaps"], "verbs": ["get"], "resourceNames": [s]}]}}}, lambda o: _one(o, "Role")["rules"][0]["resourceNames"][0], _never),
+]
+FIELDS_BY_ID = {f.id: f for f in FIELDS}
+
+ROUTES = ("dict", "yaml", "json")
+_YAML_UNSAFE = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def spec_source(spec: dict, route: str):
+    """The spec as the pipeline takes it: a mapping, or a Document parsed from YAML/JSON text."""
+    if route == "dict":
+        return spec
+    if route == "yaml":
+        text = yaml.safe_dump(spec, allow_unicode=True, sort_keys=False, width=10**9)
+        if "\x85" in text:
+            # PyYAML's emitter writes NEL raw in single quotes, where every reader folds it
+            # to a space (a PyYAML bug, not ours); our writer escapes it.
+            text = yamltext.document(spec)
+    else:
+        # JSON is YAML, except that YAML text may not hold raw control characters (and reads
+        # NEL and the Unicode line separators as line breaks): escape those, keep the rest raw.
+        # Surrogate-pair escapes (json.dumps' default for emoji) are refused: docs/errors.md.
+        text = _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(spec, ensure_ascii=False))
+    return parse_spec_text(text, "spec.yaml")
+
+
+@dataclass
+class Outcome:
+    rejected: list  # error Problems (empty if rendered)
+    outputs: dict  # name of an output -> list of objects parsed back from it
+
+
+def render_all_ways(spec: dict, route: str) -> Outcome:
+    """Render through the pipeline; parse every output form back with safe_load / json.loads."""
+    try:
+        result = render_specs([spec_source(spec, route)])
+    except K8sgenError as e:
+        assert e.problems and all(p.message for p in e.problems)
+        return Outcome(e.problems, {})
+    if result.errors:
+        return Outcome(result.errors, {})
+    yaml_text = stream_text(result.objects, "yaml")
+    json_text = stream_text(result.objects, "json")
+    outputs = {
+        "yaml-stream": list(yaml.safe_load_all(yaml_text)),
+        "yaml-documents": [yaml.safe_load(o.text) for o in result.objects],
+        "json-list": json.loads(json_text)["items"],
+        "validated": [o.obj for o in result.objects],
+    }
+    return Outcome([], outputs)
+
+
+def check_field(field: Field, value: str, route: str) -> bool:
+    """Assert the round trip for one value; returns True if it rendered, False if refused."""
+    outcome = render_all_ways(field.build(value), route)
+    if outcome.rejected:
+        assert not field.must_accept(value), f"{field.id}: {value!r} refused: {[p.message for p in outcome.rejected]}"
+        return False
+    for name, objects in outcome.outputs.items():
+        got = field.find(objects)
+        assert got == value and type(got) is str, f"{field.id} via {route}, {name}: wrote {value!r}, read back {got!r}"
+    return True

@@ -1,0 +1,260 @@
+"""Malformed and hostile specs: one positioned error, the documented exit code, nothing on stdout.
+
+Each case is run three ways: in-process (`k8sgen.cli.run`) from a file and from stdin, and as a
+real `python -m k8sgen` subprocess from a file. `{f}` in the expected stderr stands for the
+input's display name (the file name, or `<stdin>`). docs/errors.md describes each behaviour.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import pytest
+
+from conftest import ROOT, Ran
+from k8sgen import yamlio
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    data: bytes
+    code: int
+    err: str  # exact stderr; `{f}` is the input's name
+
+
+def _bomb() -> bytes:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
+    return ("\n".join(lines) + "\n").encode()
+
+
+TAG_HINT = "  hint: k8sgen reads plain data only; remove the tag (quote the value if it must be text)\n"
+DUP_HINT = "  hint: YAML keys must be unique; remove or rename one of them\n"
+EMPTY = "{f}:1:1: error: the spec is empty (spec-empty)\n  hint: `k8sgen schema` prints every key a spec may have\n"
+NOT_MAPPING = "{f}:1:1: error: a spec is a mapping of keys (namespace, pods, services, …) at the top level (spec-not-mapping)\n"
+DEPTH = "{f}:%s: error: nesting deeper than 100 levels (yaml-depth)\n"
+
+CASES = [
+    Case("invalid-yaml", b"pods: [web\n", 2,
+         "{f}:2:1: error: invalid YAML: did not find expected ',' or ']' (yaml-syntax)\n  hint: while parsing a flow sequence (line 1)\n"),
+    Case("unclosed-quote", b'pods:\n  web:\n    image: "nginx\n', 2,
+         "{f}:4:1: error: invalid YAML: found unexpected end of stream (yaml-syntax)\n  hint: while scanning a quoted scalar (line 3)\n"),
+    Case("bad-indentation", b"pods:\n  web:\n    image: x\n   command: [a]\n", 2,
+         "{f}:4:4: error: invalid YAML: did not find expected key (yaml-syntax)\n  hint: while parsing a block mapping (line 2)\n"),
+    Case("non-utf8", b"pods:\n  web:\n    image: caf\xe9\n", 2,
+         "{f}:3:15: error: not valid UTF-8: byte 0xe9 cannot start or continue a character (input-encoding)\n  hint: save the file as UTF-8\n"),
+    Case("utf16", "pods: {}\n".encode("utf-16"), 2,
+         "{f}:1:1: error: not valid UTF-8: byte 0xff cannot start or continue a character (input-encoding)\n  hint: save the file as UTF-8\n"),
+    Case("tab-indentation", b"pods:\n\tweb:\n\t\timage: x\n", 2,
+         "{f}:2:1: error: invalid YAML: found character that cannot start any token (yaml-syntax)\n  hint: YAML does not allow tabs for indentation; indent with spaces\n"),
+    Case("control-character", b"pods:\n  web:\n    image: a\x07b\n", 2,
+         '{f}:3:13: error: invalid YAML: character U+0007 is not allowed in YAML text (yaml-character)\n  hint: write it as an escape inside a double-quoted string: "\\x07"\n'),
+    Case("nul-byte", b"pods: {}\x00\n", 2,
+         '{f}:1:9: error: invalid YAML: character U+0000 is not allowed in YAML text (yaml-character)\n  hint: write it as an escape inside a double-quoted string: "\\x00"\n'),
+    Case("bad-escape", b'annotations:\n  a: "\\ud800"\n', 2,
+         "{f}:2:9: error: invalid YAML: found invalid Unicode character escape code (yaml-syntax)\n  hint: while parsing a quoted scalar (line 2)\n"),
+    Case("empty-file", b"", 1, EMPTY),
+    Case("only-whitespace", b"  \n\n", 1, EMPTY),
+    Case("only-comment", b"# nothing here\n", 1, EMPTY),
+    Case("only-document-marker", b"---\n...\n", 1, EMPTY),
+    Case("null-document", b"~\n", 1, EMPTY),
+    Case("top-level-list", b"- pods\n", 1, NOT_MAPPING),
+    Case("top-level-string", b"pods\n", 1, NOT_MAPPING),
+    Case("top-level-number", b"8080\n", 1, NOT_MAPPING),
+    Case("two-documents", b"pods: {}\n---\nservices: {}\n", 1,
+         "{f}:3:1: error: a spec file holds one YAML document, this one has more (spec-multiple-documents)\n"
+         "  hint: put each spec in its own file, or merge them into one\n"),
+    Case("manifest-not-spec", b"apiVersion: v1\nkind: Pod\nmetadata: {name: x}\n", 1,
+         "{f}:1:1: error: this is a Kubernetes manifest, not a k8sgen spec (spec-is-manifest)\n  hint: use `k8sgen validate` to check manifests\n"),
+    Case("duplicate-top-key", b"pods: {}\nservices: {}\npods: {}\n", 2,
+         "{f}:3:1: error: duplicate key 'pods' (first defined at line 1, column 1) (yaml-duplicate-key)\n" + DUP_HINT),
+    Case("duplicate-nested-key", b"pods:\n  web:\n    image: a\n    image: b\n", 2,
+         "{f}:4:5: error: duplicate key 'image' (first defined at line 3, column 5) (yaml-duplicate-key)\n" + DUP_HINT),
+    Case("duplicate-flow-key", b"pods:\n  web: {image: a, env: {A: 1, A: 2}}\n", 2,
+         "{f}:2:31: error: duplicate key 'A' (first defined at line 2, column 25) (yaml-duplicate-key)\n" + DUP_HINT),
+    Case("duplicate-key-number-and-text", b"annotations:\n  80: a\n  '80': b\n", 2,
+         "{f}:3:3: error: duplicate key '80' (first defined at line 2, column 3) (yaml-duplicate-key)\n" + DUP_HINT),
+    Case("python-tag", b"pods: !!python/object/apply:os.system [echo pwned]\n", 2,
+         "{f}:1:7: error: YAML tag !!python/object/apply:os.system is not allowed (yaml-tag)\n" + TAG_HINT),
+    Case("python-name-tag-on-scalar", b"namespace: !!python/name:os.system ''\n", 2,
+         "{f}:1:12: error: YAML tag !!python/name:os.system is not allowed (yaml-tag)\n" + TAG_HINT),
+    Case("custom-tag", b"pods:\n  web:\n    image: !secret x\n", 2,
+         "{f}:3:12: error: YAML tag !secret is not allowed (yaml-tag)\n" + TAG_HINT),
+    Case("tag-directive", b"%TAG ! tag:evil.example,2000:\n---\npods: !x {}\n", 2,
+         "{f}:3:7: error: YAML tag tag:evil.example,2000:x is not allowed (yaml-tag)\n" + TAG_HINT),
+    Case("set-tag", b"pods: !!set {a, b}\n", 2,
+         "{f}:1:7: error: YAML tag !!set is not allowed (yaml-tag)\n" + TAG_HINT),
+    Case("merge-key", b"base: &b {image: x}\npods:\n  web:\n    <<: *b\n", 2,
+         "{f}:4:5: error: merge keys (<<) are not supported (yaml-merge-key)\n  hint: repeat the keys, or use an alias for the whole value\n"),
+    Case("complex-key", b"? [a, b]\n: c\n", 2,
+         "{f}:1:3: error: a mapping key must be a plain value, not a mapping or a list (yaml-complex-key)\n"),
+    Case("undefined-alias", b"pods:\n  web: *nothing\n", 2,
+         "{f}:2:8: error: invalid YAML: found undefined alias (yaml-syntax)\n"),
+    Case("billion-laughs", _bomb(), 2,
+         "{f}:4:5: error: aliases expand to more than 10000 nodes (yaml-alias-limit)\n"
+         "  hint: this looks like an alias bomb; write the values out or use fewer aliases\n"),
+    Case("deep-flow", b"pods: " + b"[" * 200 + b"]" * 200 + b"\n", 2, DEPTH % "1:107"),
+    # Deep enough to crash libyaml's recursive composer (and to parse in quadratic time).
+    Case("very-deep-flow", b"pods: " + b"[" * 200_000 + b"]" * 200_000 + b"\n", 2, DEPTH % "1:107"),
+    Case("very-deep-block", b"- " * 100_000 + b"x\n", 2, DEPTH % "1:203"),
+    Case("deep-block-mapping", b"".join(b" " * i + b"k:\n" for i in range(300)), 2, DEPTH % "102:102"),
+]
+
+
+def _stdin(data: bytes):
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
+
+
+def run_in_process(argv: list, stdin: bytes = b"") -> Ran:
+    from k8sgen.cli import run
+
+    out, err = io.StringIO(), io.StringIO()
+    old = sys.stdout, sys.stderr, sys.stdin
+    sys.stdout, sys.stderr, sys.stdin = out, err, _stdin(stdin)
+    try:
+        code = run(argv)
+    finally:
+        sys.stdout, sys.stderr, sys.stdin = old
+    return Ran(code, out.getvalue(), err.getvalue())
+
+
+def run_subprocess(argv: list, stdin: bytes = b"", cwd=None) -> Ran:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    env.pop("K8SGEN_DEBUG", None)
+    p = subprocess.run([sys.executable, "-m", "k8sgen", *argv], input=stdin, capture_output=True, cwd=cwd, env=env, timeout=120)
+    return Ran(p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"))
+
+
+# `validate` reads manifests too, so the spec-shape cases (exit 1) are not errors there.
+FILE_RUNS = [("render", c) for c in CASES] + [("validate", c) for c in CASES if c.code == 2]
+
+
+@pytest.mark.parametrize("command, case", FILE_RUNS, ids=[f"{cmd}-{c.id}" for cmd, c in FILE_RUNS])
+def test_file_in_process(command: str, case: Case, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "spec.yaml").write_bytes(case.data)
+    ran = run_in_process([command, "spec.yaml"])
+    assert (ran.code, ran.out, ran.err) == (case.code, "", case.err.format(f="spec.yaml")), ran
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_stdin_in_process(case: Case):
+    ran = run_in_process(["render", "-"], stdin=case.data)
+    assert (ran.code, ran.out, ran.err) == (case.code, "", case.err.format(f="<stdin>")), ran
+
+
+# One case per kind of refusal (a process start costs about a second on a busy CI machine).
+SUBPROCESS_CASES = ["invalid-yaml", "non-utf8", "empty-file", "python-tag", "billion-laughs", "very-deep-flow"]
+
+
+def test_subprocess_sample(tmp_path):
+    """The real entry point: same lines, same codes, and never a traceback."""
+    cases = [c for c in CASES if c.id in SUBPROCESS_CASES]
+    assert len(cases) == len(SUBPROCESS_CASES)
+    for i, case in enumerate(cases):
+        (tmp_path / f"{i}.yaml").write_bytes(case.data)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        runs = list(pool.map(lambda i: run_subprocess(["render", f"{i}.yaml"], cwd=tmp_path), range(len(cases))))
+    for i, (case, ran) in enumerate(zip(cases, runs)):
+        assert (ran.code, ran.out, ran.err) == (case.code, "", case.err.format(f=f"{i}.yaml")), (case.id, ran)
+
+
+def test_subprocess_stdin_and_paths(tmp_path):
+    ran = run_subprocess(["render", "-"], stdin=CASES[3].data)
+    assert (ran.code, ran.out, ran.err) == (2, "", CASES[3].err.format(f="<stdin>")), ran
+    ran = run_subprocess(["render", "missing.yaml"], cwd=tmp_path)
+    assert (ran.code, ran.out) == (2, "") and ran.err.startswith("missing.yaml: error: no such file (input-missing)\n"), ran
+
+
+def test_bom_is_accepted(tmp_path):
+    body = b"pods:\n  web:\n    image: nginx:1.27\n    automountServiceAccountToken: false\n"
+    (tmp_path / "bom.yaml").write_bytes(b"\xef\xbb\xbf" + body)
+    (tmp_path / "plain.yaml").write_bytes(body)
+    with_bom = run_in_process(["render", str(tmp_path / "bom.yaml")])
+    without = run_in_process(["render", str(tmp_path / "plain.yaml")])
+    assert with_bom.code == 0 and with_bom.out == without.out and "name: web" in with_bom.out
+    assert run_in_process(["render", "-"], stdin=b"\xef\xbb\xbf" + body).out == without.out
+
+
+@pytest.mark.parametrize(
+    "argv, err",
+    [
+        (["render", "no/such/spec.yaml"], "no/such/spec.yaml: error: no such file (input-missing)\n  hint: check the path; use '-' to read from stdin\n"),
+        (["render", "."], ".: error: is a directory, not a file (input-directory)\n  hint: name the spec files inside it, e.g. DIR/*.yaml\n"),
+        (["validate", "."], ".: error: is a directory, not a file (input-directory)\n  hint: name the spec files inside it, e.g. DIR/*.yaml\n"),
+        (["render", "-", "-"], "<stdin>: error: '-' (stdin) is given more than once (usage-stdin)\n  hint: stdin holds one input; name the other files\n"),
+        (["validate", "-", "-"], "<stdin>: error: '-' (stdin) is given more than once (usage-stdin)\n  hint: stdin holds one input; name the other files\n"),
+    ],
+)
+def test_paths_that_are_not_specs(argv, err, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    ran = run_in_process(argv, b"pods: {}\n")
+    assert (ran.code, ran.out, ran.err) == (2, "", err), ran
+
+
+def test_unreadable_file(tmp_path, monkeypatch):
+    f = tmp_path / "secret.yaml"
+    f.write_text("pods: {}\n")
+
+    def refuse(*args, **kwargs):  # chmod 0 does not stop root, who runs CI containers
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(yamlio, "open", refuse, raising=False)
+    ran = run_in_process(["render", str(f)])
+    assert (ran.code, ran.out, ran.err) == (2, "", f"{f}: error: cannot read: Permission denied (input-unreadable)\n")
+
+
+@pytest.mark.parametrize("source", ["file", "stdin"])
+def test_size_limit(source, tmp_path, monkeypatch):
+    monkeypatch.setattr(yamlio, "MAX_INPUT_BYTES", 1024 * 1024)
+    data = b"# " + b"x" * (1024 * 1024) + b"\npods: {}\n"
+    f = tmp_path / "big.yaml"
+    f.write_bytes(data)
+    name = str(f) if source == "file" else "<stdin>"
+    ran = run_in_process(["render", str(f) if source == "file" else "-"], stdin=data)
+    assert (ran.code, ran.out, ran.err) == (
+        2, "", f"{name}: error: file is larger than the limit of 1 MiB (input-too-large)\n  hint: split it into several files\n"
+    )
+
+
+def test_size_limit_real(tmp_path):
+    """The shipped limit, through the real CLI and a pipe (stdin is read no further than the limit)."""
+    data = b"#" * (yamlio.MAX_INPUT_BYTES + 1)
+    ran = run_subprocess(["render", "-"], stdin=data)
+    assert (ran.code, ran.out, ran.err) == (
+        2, "", "<stdin>: error: file is larger than the limit of 64 MiB (input-too-large)\n  hint: split it into several files\n"
+    )
+
+
+def test_error_after_partial_success_prints_nothing(tmp_path):
+    """One good spec, then one bad spec: stdout stays empty, whatever the order."""
+    good = tmp_path / "good.yaml"
+    good.write_text("pods:\n  web:\n    image: nginx:1.27\n")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("pods:\n  db:\n    image: postgres:17\n    ports: [99999]\n")
+    broken = tmp_path / "broken.yaml"
+    broken.write_bytes(b"pods: [\n")
+    for argv in ([str(good), str(bad)], [str(bad), str(good)], [str(good), str(broken)], [str(good), "-"]):
+        for output in ("yaml", "json"):
+            ran = run_in_process(["render", *argv, "-o", output], stdin=b"pods: {x: {image: ''}}\n")
+            assert ran.code in (1, 2) and ran.out == "" and "error:" in ran.err, (argv, ran)
+
+
+def test_broken_pipe_is_quiet(tmp_path):
+    """`k8sgen render | head -1`: the reader leaves early; no traceback, no error message."""
+    spec = tmp_path / "many.yaml"
+    spec.write_text("pods:\n" + "".join(f"  p{i}:\n    image: nginx:1.27\n    annotations: {{a: '{'x' * 2000}'}}\n" for i in range(200)))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    p = subprocess.run(
+        f"{sys.executable} -m k8sgen render {spec} | head -1", shell=True, capture_output=True, env=env, timeout=120,
+        executable="/bin/bash",
+    )
+    assert p.stdout == b"apiVersion: v1\n"
+    assert p.stderr.count(b"Traceback") == 0 and b"BrokenPipe" not in p.stderr and b"Exception ignored" not in p.stderr, p.stderr

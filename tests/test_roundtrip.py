@@ -1,0 +1,71 @@
+"""Values come out exactly as written: property tests over every string-valued field class.
+
+For each field (tests/roundtrip.py), an arbitrary string goes into a spec (as a dict, as YAML
+text and as JSON text), through the real pipeline, and is read back with `yaml.safe_load`
+and `json.loads` from every output form. It must either be refused with a validation error (only
+where the API restricts the text: names, addresses, label values) or come back as exactly the
+same string.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from roundtrip import FIELDS, ROUTES, check_field
+
+# YAML 1.1 / 1.2 / go-yaml readings that are not strings, and structure-looking text.
+TRAPS = [
+    "", " ", "yes", "no", "on", "off", "y", "n", "Y", "N", "Yes", "NO", "On", "OFF", "true", "false",
+    "True", "FALSE", "null", "Null", "NULL", "~", "0755", "0o17", "0x1F", "0b101", "1e3", "1E3", "8080",
+    "-1", "+1", "1_000", "1.5", ".5", "5.", ".inf", "-.inf", ".Inf", ".nan", ".NaN", "2024-01-01",
+    "2001-12-14t21:59:43.10-05:00", "1:30", "190:20:30", "=", "<<", "-", "--", "---", "...", "?", ":",
+    "- a", "a: b", "a:b", "a #b", "#x", "&a", "*a", "!x", "!!python/object:os.system", "%YAML", "@x",
+    "`x", "|", ">", "{a: 1}", "[a]", "'q'", '"q"', "\\", "{{ x }}", "{% if 1 %}x{% endif %}", "{# c #}",
+    "${HOME}", "$(echo hi)", "a\n  hostNetwork: true", "x\n---\nkind: Secret", "\n", "\n\n", "a\n",
+    "a\n\n", " lead", "trail ", "\ttab", "a\tb", "a\r\nb\r\n", "a\rb", "\u2028", "\x85", "\ufeffbom",
+    "\x00", "\x1b[31mred", "é", "日本語", "😀", "\U0010ffff", "a\u200bb", "\ud7ff",
+]
+MULTILINE = st.lists(
+    st.sampled_from(["", " ", "  x", "\t", "line", "key: value", "- item", "# c", "\r", "{{ x }}", "---", "é"]),
+    min_size=1, max_size=6,
+).map("\n".join)
+NAMEISH = st.from_regex(r"[a-z0-9]([a-z0-9.-]{0,20}[a-z0-9])?", fullmatch=True)
+LABELISH = st.from_regex(r"[A-Za-z0-9]([A-Za-z0-9._-]{0,20}[A-Za-z0-9])?", fullmatch=True)
+TEXT = st.one_of(st.text(), st.sampled_from(TRAPS), MULTILINE, NAMEISH, LABELISH, st.text(alphabet=st.characters(max_codepoint=0x7F)))
+
+# Each field gets its own test so a failure names the field; CI stays within a minute or so.
+EXAMPLES = int(os.environ.get("K8SGEN_HYPOTHESIS_EXAMPLES", "40"))
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=bool(os.environ.get("K8SGEN_CI")))
+
+
+@pytest.mark.parametrize("field", FIELDS, ids=lambda f: f.id)
+@SETTINGS
+@given(value=TEXT, route=st.sampled_from(ROUTES))
+def test_any_text_round_trips_or_is_refused(field, value, route):
+    check_field(field, value, route)
+
+
+@pytest.mark.parametrize("field", [f for f in FIELDS if f.free], ids=lambda f: f.id)
+@pytest.mark.parametrize("route", ROUTES)
+def test_traps_in_free_text_fields(field, route):
+    for value in TRAPS:
+        assert check_field(field, value, route) or not field.must_accept(value)
+
+
+NAME_TRAPS = ["yes", "no", "on", "off", "y", "n", "true", "false", "null", "0755", "8080", "1e3", "0x1f", "1-0", "2024-01-01"]
+
+
+@pytest.mark.parametrize("field_id", ["pod-name", "namespace", "hostname", "label-value", "selector-value", "node-selector-value", "resource-name", "external-name"])
+def test_traps_that_are_valid_names_stay_names(field_id):
+    from roundtrip import FIELDS_BY_ID
+
+    field = FIELDS_BY_ID[field_id]
+    for value in NAME_TRAPS:
+        if field_id == "hostname" and value in ("0755", "8080", "1e3", "0x1f", "1-0", "2024-01-01"):
+            continue  # a DNS label, but a hostname must not be all digits... checked by the rules
+        for route in ROUTES:
+            check_field(field, value, route)
