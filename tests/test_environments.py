@@ -125,7 +125,7 @@ def test_a_base_value_keeps_its_position_in_the_base(cli, tmp_path):
         (["-f", "base.yaml", "-f", "base.yaml"], "base.yaml: error: given twice (spec-given-twice)"),
         (["-f", "base.yaml", "-f", "./sub/../base.yaml"], "the same file as base.yaml"),
         (["base.yaml", "-f", "base.yaml"], "given twice"),
-        (["-f", "-", "-f", "-"], "stdin can be read only once"),
+        (["-f", "-", "-f", "-"], "(stdin) is given more than once"),
         (["-f", "base.yaml", "--set", "foo"], "--set:1:1: error: expected PATH=VALUE: 'foo' (set-syntax)"),
         (["-f", "base.yaml", "--set", "pods..web=1"], "empty key in path"),
         (["-f", "base.yaml", "--set", "pods.web.image.x=1"], "--set cannot reach pods.web.image.x: that part of the spec is a single value"),
