@@ -78,6 +78,8 @@ def parse(argv: list[str]) -> tuple[str, list[str], dict] | None:
         values[param] = value
     if not positional:
         return None
+    if positional.count("-") > 1:
+        return None  # typer's path reports stdin given twice (cli._stdin_once)
     return (command, positional, values)
 
 
