@@ -180,14 +180,15 @@ def unified(old: str, new: str, old_label: str, new_label: str) -> str:
 # --- writing -----------------------------------------------------------------------------------
 
 
-class _DirLock:
-    """An exclusive flock on DIR's parent: parallel k8sgen runs (pre-commit batches) take turns.
-
-    Locking the parent directory itself leaves no lock file behind in the user's repository.
+class locked:
+    """An exclusive flock on DIR's parent (created if needed): parallel k8sgen runs writing the
+    same directory (pre-commit batches) take turns. Locking the parent directory itself leaves no
+    lock file behind in the user's repository. Hold it from reading the record to writing, so a
+    run sees the specs another run has just recorded there.
     """
 
-    def __init__(self, parent: Path):
-        self.parent = parent
+    def __init__(self, directory: Path):
+        self.parent = Path(os.path.realpath(directory)).parent
         self.fd: int | None = None
 
     def __enter__(self):
@@ -195,6 +196,7 @@ class _DirLock:
             import fcntl
         except ImportError:  # pragma: no cover - not POSIX: no locking
             return self
+        self.parent.mkdir(parents=True, exist_ok=True)
         self.fd = os.open(self.parent, os.O_RDONLY)
         fcntl.flock(self.fd, fcntl.LOCK_EX)
         return self
@@ -204,34 +206,37 @@ class _DirLock:
             os.close(self.fd)  # closing releases the lock
 
 
-def write(p: Planned) -> list[str]:
+def write(p: Planned, lock: bool = True) -> list[str]:
     """Make DIR hold exactly `p` (plus the files that are not k8sgen's). Returns what changed.
 
-    Call `conflicts()` first; this function assumes writing is allowed.
+    Call `conflicts()` first; this function assumes writing is allowed. `lock=False` when the
+    caller already holds `locked(DIR)` (flock is not re-entrant across file descriptors).
     """
+    if lock:
+        with locked(p.path):
+            return write(p, lock=False)
     target = Path(os.path.realpath(p.path))  # DIR may be a symlink: swap the directory it names
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
-    with _DirLock(parent):
-        _remove_leftovers(parent, target.name)
-        changed = changes(Planned(target, p.files, p.specs))
-        if not changed:
-            return []
-        tmp = parent / f".{target.name}{_TMP_MARK}{os.getpid()}"
-        tmp.mkdir()
-        try:
-            _fill(tmp, target, p)
-            if target.exists():
-                _swap(tmp, target)
-                _adopt_late_arrivals(tmp, target, p)
-                shutil.rmtree(tmp)
-            else:
-                os.rename(tmp, target)
-            _fsync_dir(parent)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return changed
+    _remove_leftovers(parent, target.name)
+    changed = changes(Planned(target, p.files, p.specs))
+    if not changed:
+        return []
+    tmp = parent / f".{target.name}{_TMP_MARK}{os.getpid()}"
+    tmp.mkdir()
+    try:
+        _fill(tmp, target, p)
+        if target.exists():
+            _swap(tmp, target)
+            _adopt_late_arrivals(tmp, target, p)
+            shutil.rmtree(tmp)
+        else:
+            os.rename(tmp, target)
+        _fsync_dir(parent)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return changed
 
 
 def _fill(tmp: Path, target: Path, p: Planned) -> None:
