@@ -104,11 +104,13 @@ def run(
             if output_dir is None and _add_recorded_specs(g):
                 again, problems = _render_groups([g], kube_version, strict)
                 report.write(problems, fmt, err)
-                blocking = [c for q in again for c in directory.conflicts(q, force)]
-                report.write(sorted_problems(blocking), fmt, err)
-                if any(x.is_error for x in problems) or (strict and problems) or blocking:
+                if any(x.is_error for x in problems) or (strict and problems):
                     return EXIT_INVALID
                 p = again[0]
+            blocking = directory.conflicts(p, force)  # again, under the lock
+            if blocking:
+                report.write(sorted_problems(blocking), fmt, err)
+                return EXIT_INVALID
             changed = directory.write(p, lock=False)
         if changed:
             changed_any = True
