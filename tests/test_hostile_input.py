@@ -258,3 +258,16 @@ def test_broken_pipe_is_quiet(tmp_path):
     )
     assert p.stdout == b"apiVersion: v1\n"
     assert p.stderr.count(b"Traceback") == 0 and b"BrokenPipe" not in p.stderr and b"Exception ignored" not in p.stderr, p.stderr
+
+
+def test_docs_describe_every_refusal_and_limit():
+    """docs/errors.md names every rule id this table produces, and the limits as shipped."""
+    import re
+
+    doc = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    rules = {m for c in CASES for m in re.findall(r"\(([a-z0-9-]+)\)\n", c.err)}
+    rules |= {"input-missing", "input-directory", "input-unreadable", "input-too-large", "usage-stdin"}
+    assert sorted(r for r in rules if r not in doc) == []
+    assert f"{yamlio.MAX_INPUT_BYTES // (1024 * 1024)} MiB" in doc
+    assert f"{yamlio.MAX_DEPTH} levels" in doc
+    assert f"{yamlio.MAX_ALIAS_NODES:,}" in doc
