@@ -58,8 +58,11 @@ CASES = [
          '{f}:3:13: error: invalid YAML: character U+0007 is not allowed in YAML text (yaml-character)\n  hint: write it as an escape inside a double-quoted string: "\\x07"\n'),
     Case("nul-byte", b"pods: {}\x00\n", 2,
          '{f}:1:9: error: invalid YAML: character U+0000 is not allowed in YAML text (yaml-character)\n  hint: write it as an escape inside a double-quoted string: "\\x00"\n'),
-    Case("bad-escape", b'annotations:\n  a: "\\ud800"\n', 2,
-         "{f}:2:9: error: invalid YAML: found invalid Unicode character escape code (yaml-syntax)\n  hint: while parsing a quoted scalar (line 2)\n"),
+    Case("bad-escape", b'annotations:\n  a: "\\x4"\n', 2,
+         "{f}:2:9: error: invalid YAML: did not find expected hexdecimal number (yaml-syntax)\n  hint: while parsing a quoted scalar (line 2)\n"),
+    Case("surrogate-pair-escape", b'annotations:\n  a: "\\ud83d\\ude00"\n', 2,
+         "{f}:2:9: error: invalid YAML: found invalid Unicode character escape code (yaml-syntax)\n"
+         "  hint: \\ud800-\\udfff are UTF-16 surrogates, not characters: write the character itself, or one escape such as \\U0001F600\n"),
     Case("empty-file", b"", 1, EMPTY),
     Case("only-whitespace", b"  \n\n", 1, EMPTY),
     Case("only-comment", b"# nothing here\n", 1, EMPTY),
