@@ -1,21 +1,19 @@
 """The typer CLI: parse options, call a command's `run(...) -> int`, map errors to exit codes.
 
-This is the only place that turns a `K8sgenError` into text and an exit code, and the only place
-that catches everything else (exit 3, no traceback unless K8SGEN_DEBUG=1). Command modules are
-imported inside the commands so `--help` and `--version` stay cheap.
+Errors become text and exit codes in one place, `fastpath.guarded` (exit 3 and no traceback for
+anything unexpected unless K8SGEN_DEBUG=1), shared with the typer-free fast path that `__main__`
+tries first for plain command lines. Command modules are imported inside the commands so
+`--help` and `--version` stay cheap.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from enum import Enum
 from typing import List, Optional
 
 import typer
 
 from . import __version__
-from .errors import EXIT_INTERNAL, EXIT_USAGE, K8sgenError
 
 app = typer.Typer(
     name="k8sgen",
@@ -70,26 +68,48 @@ def _stdin_once(paths: List[str]) -> None:
 
 @app.command()
 def render(
-    specs: List[str] = typer.Argument(..., help="Spec files; '-' reads one from stdin.", metavar="SPEC"),
+    specs: Optional[List[str]] = typer.Argument(None, help="Spec files; '-' reads one from stdin.", metavar="SPEC"),
     output: Output = typer.Option(Output.yaml, "--output", "-o", help="yaml: a multi-document stream; json: a v1 List."),
     kube_version: Optional[str] = KUBE_VERSION,
     strict: bool = STRICT,
     fmt: Format = FORMAT,
+    # --- ecosystem options (k8sgen/commands/output.py, docs/ecosystem.md) ---
+    output_dir: Optional[str] = typer.Option(None, "--output-dir", "-d", help="Write one file per object plus kustomization.yaml into DIR (all or nothing).", metavar="DIR"),
+    write: bool = typer.Option(False, "--write", "-w", help="Write each spec into its own outputDir."),
+    check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 with a diff if the output (DIR, outputDir or --against FILE) is out of date."),
+    against: Optional[str] = typer.Option(None, "--against", help="With --check: compare the stdout stream with FILE.", metavar="FILE"),
+    force: bool = typer.Option(False, "--force", help="Overwrite or remove generated files that were edited by hand."),
+    fail_on_change: bool = typer.Option(False, "--fail-on-change", help="Exit 1 if anything was written (for pre-commit)."),
+    layers: Optional[List[str]] = typer.Option(None, "--file", "-f", help="Spec layers merged in order into one spec (later wins; maps merge, lists are replaced).", metavar="SPEC"),
+    sets: Optional[List[str]] = typer.Option(None, "--set", help="Override one value of the merged spec, e.g. --set pods.web.image=nginx:1.28.", metavar="PATH=VALUE"),
 ) -> int:
-    """Render specs to manifests on stdout, in apply order.
+    """Render specs to manifests on stdout, in apply order, or into a directory for kustomize.
 
-    Nothing is printed to stdout unless every object passed validation.
+    Nothing is printed to stdout (or written) unless every object passed validation.
 
     \b
     Examples:
       k8sgen render app.yaml | kubectl apply -f -
       k8sgen render base.yaml pods.yaml -o json
       cat app.yaml | k8sgen render - --kube-version 1.36
+      k8sgen render app.yaml --output-dir manifests/app && kubectl kustomize manifests/app
+      k8sgen render specs/*.k8sgen.yaml --write        # each spec into its outputDir
+      k8sgen render specs/*.k8sgen.yaml --check        # CI: exit 1 with a diff if stale
+      k8sgen render -f base.yaml -f prod.yaml --set pods.web.image=nginx:1.28
     """
+    from .commands import sources
+
+    _stdin_once((specs or []) + (layers or []))
+    docs = sources.load(specs or [], layers or [], sets or [])
+    if output_dir is not None or write or check or against is not None:
+        from .commands import output as out_cmd
+
+        sources.check_output_options(output.value, write, check, against)
+        return out_cmd.run(docs, output_dir=output_dir, write=write, check=check, against=against, force=force,
+                           fail_on_change=fail_on_change, kube_version=kube_version, strict=strict, fmt=fmt.value)
     from .commands import render as cmd
 
-    _stdin_once(specs)
-    return cmd.run(specs, output=output.value, kube_version=kube_version, strict=strict, fmt=fmt.value)
+    return cmd.run(docs, output=output.value, kube_version=kube_version, strict=strict, fmt=fmt.value)
 
 
 @app.command()
@@ -128,45 +148,96 @@ def schema() -> int:
 
 @app.command()
 def version() -> int:
-    """Print k8sgen's version and the Kubernetes versions it validates for."""
+    """Print k8sgen's version and the Kubernetes versions it validates for.
+
+    \b
+    Example:
+      k8sgen version
+    """
     from .commands import info
 
     return info.version()
 
 
+# --- first contact (k8sgen/commands/init.py) ---
+
+
+def _complete_story(incomplete: str) -> list[str]:
+    from .commands.init import stories
+
+    return [s for s in stories() if s.startswith(incomplete)]
+
+
+@app.command()
+def init(
+    story: str = typer.Argument(..., help="downward-api, api-access, headless or external-service.", metavar="STORY", autocompletion=_complete_story),
+    path: Optional[str] = typer.Argument(None, help="Where to write the spec (default: STORY.k8sgen.yaml). Never overwritten.", metavar="PATH"),
+    schema: Optional[str] = typer.Option(None, "--schema", help="$schema for the editor modeline (default: k8sgen.schema.json, written beside the spec).", metavar="URL|PATH"),
+) -> int:
+    """Write a starter spec for a story; it renders and validates as written.
+
+    Line 1 is a yaml-language-server modeline, so editors complete and check the spec.
+
+    \b
+    Examples:
+      k8sgen init headless web.k8sgen.yaml
+      k8sgen render web.k8sgen.yaml --write
+      kubectl kustomize manifests/web
+      k8sgen init api-access specs/reader.k8sgen.yaml --schema https://example.com/k8sgen.schema.json
+    """
+    from .commands import init as cmd
+
+    return cmd.run(story, path, schema)
+
+
+# --- kustomize integration (k8sgen/commands/kustomize.py, docs/ecosystem.md) ---
+
+kustomize_app = typer.Typer(help="Use k8sgen as a kustomize generator.", no_args_is_help=True)
+app.add_typer(kustomize_app, name="kustomize")
+
+
+@app.command("kustomize-plugin")
+def kustomize_plugin(
+    config_file: Optional[str] = typer.Argument(None, help="The K8sGen config (legacy exec plugin: kustomize passes it as argv[1]).", metavar="CONFIG_FILE"),
+    kube_version: Optional[str] = KUBE_VERSION,
+    strict: bool = STRICT,
+) -> int:
+    """Run as a kustomize generator: KRM function (ResourceList on stdin) or legacy exec plugin.
+
+    stdout carries only the ResourceList (KRM) or the YAML stream (exec plugin); problems go to
+    stderr and make the exit status non-zero.
+
+    \b
+    Examples:
+      k8sgen kustomize install-plugin        # then: kubectl kustomize --enable-alpha-plugins DIR
+      k8sgen kustomize-plugin k8sgen.yaml    # what kustomize runs (exec plugin)
+      k8sgen kustomize-plugin < resource-list.yaml
+    """
+    from .commands import kustomize as cmd
+
+    return cmd.run_plugin(config_file, kube_version=kube_version, strict=strict)
+
+
+@kustomize_app.command("install-plugin")
+def kustomize_install_plugin(
+    plugin_home: Optional[str] = typer.Option(None, "--plugin-home", help="Plugin root (default: $KUSTOMIZE_PLUGIN_HOME, else $XDG_CONFIG_HOME/kustomize/plugin, else ~/.config/kustomize/plugin).", metavar="DIR"),
+) -> int:
+    """Install the K8sGen exec plugin (<home>/k8sgen.dev/v1alpha1/k8sgen/K8sGen) and print its path.
+
+    \b
+    Examples:
+      k8sgen kustomize install-plugin
+      k8sgen kustomize install-plugin --plugin-home ./plugins
+      KUSTOMIZE_PLUGIN_HOME=./plugins kubectl kustomize --enable-alpha-plugins overlays/prod
+    """
+    from .commands import kustomize as cmd
+
+    return cmd.install_plugin(plugin_home)
+
+
 def run(argv: list[str]) -> int:
     """Entry point: returns the exit code instead of exiting, for tests and `__main__`."""
-    command = typer.main.get_command(app)
-    try:
-        rc = command.main(args=argv, prog_name="k8sgen", standalone_mode=False)
-        return rc if isinstance(rc, int) else 0
-    except K8sgenError as e:
-        from . import report
+    from .fastpath import guarded
 
-        report.write(e.problems, "parsable", sys.stderr)
-        return e.exit_code
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        # `k8sgen render | head`: the reader left; not an error of ours.
-        try:
-            sys.stdout = open(os.devnull, "w")
-        except OSError:
-            pass
-        return 0
-    except Exception as e:
-        # Click's exceptions, matched by shape: typer >= 0.20 vendors click as typer._click.
-        name = type(e).__name__
-        if name == "Exit":
-            return getattr(e, "exit_code", 0)
-        if name == "Abort":
-            sys.stderr.write("aborted\n")
-            return 130
-        if hasattr(e, "show") and hasattr(e, "exit_code"):
-            e.show(file=sys.stderr)
-            return EXIT_USAGE
-        # Anything else is a bug: say so in one line, keep the traceback for K8SGEN_DEBUG.
-        if os.environ.get("K8SGEN_DEBUG"):
-            raise
-        sys.stderr.write(f"k8sgen: internal error: {type(e).__name__}: {e}\n  (run with K8SGEN_DEBUG=1 for a traceback, and please report it)\n")
-        return EXIT_INTERNAL
+    command = typer.main.get_command(app)
+    return guarded(lambda: command.main(args=argv, prog_name="k8sgen", standalone_mode=False))

@@ -78,6 +78,11 @@ class Item:
 
     def locate(self, path: tuple, key: bool = False):
         path = tuple(path)
+        if path and path[-1] == "name":
+            # Names come from the spec's mapping keys (`pods: {web: ...}`): point at the key.
+            spec = self.origins.get(path[:-1])
+            if spec is not None and not self.doc.positions.has(spec + ("name",)):
+                return self.doc.locate(spec, True)
         for n in range(len(path), -1, -1):
             spec = self.origins.get(path[:n])
             if spec is not None:
@@ -115,7 +120,7 @@ def normalize(doc: Document) -> Normalized:
     def add(kind, api, name, namespaced, template, ctx, src, entry, origins=None):
         labels, ann = meta(entry)
         ctx = {"name": name, "namespace": ns if namespaced else None, "labels": labels, "annotations": ann, **ctx}
-        o = {(): src, ("metadata", "labels"): src + ("labels",), ("metadata", "annotations"): src + ("annotations",)}
+        o = {(): src, ("metadata",): src, ("metadata", "labels"): src + ("labels",), ("metadata", "annotations"): src + ("annotations",)}
         o.update(origins or {})
         ign = frozenset(entry.get("ignore", ()))
         items.append(Item(kind, api, name, ns if namespaced else None, template, ctx, src, doc, o, ign))
@@ -188,7 +193,8 @@ def _external(spec: dict, ns: str) -> dict:
     out: dict = {}
     for key, kind in kinds.items():
         for n in ext.get(key, []):
-            out.setdefault(kind, set()).add(n if kind == "ClusterRole" else f"{ns}/{n}")
+            # Namespaced names may say their namespace (`monitoring/prometheus`).
+            out.setdefault(kind, set()).add(n if kind == "ClusterRole" or "/" in n else f"{ns}/{n}")
     return out
 
 
@@ -419,6 +425,9 @@ def _pod(c: _Collector, add, name: str, pod: dict, src: tuple, sas: dict) -> Non
 
     automount = pod.get("automountServiceAccountToken")
     proxy = pod.get("apiProxy")
+    if automount is None and not proxy and not pod.get("serviceAccount"):
+        # Safe default: a pod that declares no API access gets no API credentials.
+        automount = False
     if proxy:
         settings = proxy if isinstance(proxy, dict) else {}
         port = settings.get("port", API_PROXY_PORT)

@@ -114,8 +114,22 @@ def _coerce_scalar(value, allowed: set, path: tuple, doc: Document):
     return value
 
 
+@lru_cache(maxsize=1)
+def _fast_check():
+    """An exact yes/no check of the spec schema without jsonschema (see schema_check), or None."""
+    from .schema_check import Unsupported, compile_schema
+
+    try:
+        return compile_schema(spec_schema())
+    except Unsupported:
+        return None
+
+
 def check(doc: Document) -> list[Problem]:
     """All schema problems of a spec document, positioned."""
+    fast = _fast_check()
+    if fast is not None and fast(doc.data):
+        return []  # valid: no need to import jsonschema, which is only needed to word errors
     problems: list[Problem] = []
     for err in _validator().iter_errors(doc.data):
         problems.extend(_explain(err, doc))

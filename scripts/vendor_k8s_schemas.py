@@ -11,9 +11,6 @@ where every byte came from in schemas/k8s/SOURCES.json.
     python3 scripts/vendor_k8s_schemas.py                  # pip download the pinned wheel
     python3 scripts/vendor_k8s_schemas.py --wheel PATH.whl # use a wheel already on disk
 
-It then compiles each version's schemas into a Python module, k8sgen/validate/_k8s_v1_37.py
-and so on (see k8sgen/validate/schema_compiler.py), which is what k8sgen validates with.
-
 The output is deterministic (sorted keys, compact separators), so re-running it on the same wheel
 changes nothing; tests/test_k8s_schema.py checks the recorded checksums.
 """
@@ -34,7 +31,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from k8sgen.validate.k8s_schema import KINDS, SUPPORTED_VERSIONS  # noqa: E402
-from k8sgen.validate.schema_compiler import generate, module_name  # noqa: E402
 
 PACKAGE = "kubernetes-validate"
 PACKAGE_VERSION = "1.37.0"
@@ -166,15 +162,6 @@ def build(read: Callable[[str], bytes], wheel_name: str, wheel_sha: str) -> dict
     return out
 
 
-def compiled_modules(files: dict[str, bytes]) -> dict[str, str]:
-    """{module file name: source} of the compiled validators, from the vendored schema bytes."""
-    out = {}
-    for version in SUPPORTED_VERSIONS:
-        schemas = {key: json.loads(files[f"v{version}/{stem}.json"]) for key, stem in KINDS.items()}
-        out[module_name(version) + ".py"] = generate(version, schemas)
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--wheel", type=Path, help="use this wheel instead of downloading it")
@@ -191,10 +178,6 @@ def main(argv: list[str] | None = None) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: {len(data)} bytes")
-    for name, source in sorted(compiled_modules(files).items()):
-        path = ROOT / "k8sgen" / "validate" / name
-        path.write_text(source)
-        print(f"{path.relative_to(ROOT)}: {len(source)} bytes")
     return 0
 
 

@@ -104,8 +104,9 @@ def test_schemas_load_through_package_resources_for_every_version_and_kind():
     ],
 )
 def test_has_schema(api_version, kind, expected):
-    for version in SUPPORTED_VERSIONS:
+    for version in SUPPORTED_VERSIONS + ("v1.37.1",):
         assert has_schema(api_version, kind, version) is expected
+    assert has_schema(api_version, kind, "1.20") is False
 
 
 @pytest.mark.parametrize("version", ["1.37", "v1.37", "1.37.4", "1.35", "v1.36.0"])
@@ -201,3 +202,58 @@ def test_enum_message_in_api_server_words():
 def test_problems_leave_position_and_object_to_the_caller():
     (p,) = check(mutate(VALID["pod"], [(("spec", "containers", 0, "imagee"), "x")]), "1.37")
     assert p.pos is None and p.object == "" and p.severity == "error"
+
+
+# --- through the validation pipeline, from YAML text -----------------------------------------
+
+MANIFEST = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      imagee: nginx:1.27
+      ports:
+        - containerPort: "8080"
+    - image: busybox
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+"""
+
+
+def test_problems_get_positions_and_objects_from_the_pipeline():
+    from k8sgen.validate import Manifest, validate_manifests
+    from k8sgen.yamlio import load_documents
+
+    docs = load_documents(MANIFEST, "pod.yaml")
+    problems = validate_manifests([Manifest(obj=d.data, locate=d.locate) for d in docs], "1.37")
+    got = sorted((str(p.pos), p.severity, p.rule, p.object, p.message) for p in problems)
+    assert got == [
+        ("pod.yaml:10:26", "error", "k8s-schema-type", "Pod/web", "expected integer, got string"),
+        ("pod.yaml:11:7", "error", "k8s-schema-required", "Pod/web", "Required value"),
+        ("pod.yaml:14:7", "warning", "k8s-kind", "Deployment/web", "no schema for kind Deployment in Kubernetes 1.37; not checked"),
+        # An unknown field is located at its key, not its value.
+        ("pod.yaml:8:7", "error", "k8s-schema-unknown-field", "Pod/web", 'unknown field "imagee"'),
+    ]
+
+
+def test_a_valid_check_needs_neither_jsonschema_nor_difflib():
+    """What a CLI run imports for the schema stage: the cost guard of issue 6."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from k8sgen.validate import k8s_schema\n"
+        "obj = {'apiVersion': 'v1', 'kind': 'Pod', 'metadata': {'name': 'x'},"
+        " 'spec': {'containers': [{'name': 'c', 'image': 'nginx'}]}}\n"
+        "assert list(k8s_schema.check(obj, '1.37')) == []\n"
+        "print(sorted(m for m in ('jsonschema', 'difflib', 'referencing') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

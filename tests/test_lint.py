@@ -171,6 +171,7 @@ CASES = {
     "annotation beats the namespace label": ([namespace("ops", {"pod-security.kubernetes.io/enforce": "privileged"}),
                                               pod(ns="ops", annotations={"k8sgen.dev/lint-profile": "baseline"}, hostPID=True)], "lint-pss-*", [
         ("lint-pss-baseline-host-namespaces", "Pod/ops/web", "spec.hostPID")]),
+    "good profile annotation": ([pod(annotations={"k8sgen.dev/lint-profile": "restricted"})], "lint-profile", []),
     "bad profile annotation": ([pod(annotations={"k8sgen.dev/lint-profile": "strict"})], "lint-profile", [
         ("lint-profile", "Pod/web", "metadata.annotations[k8sgen.dev/lint-profile]")]),
     # --- lint-pss-restricted-*
@@ -224,6 +225,12 @@ def test_lint(case):
 def test_every_rule_has_a_positive_case():
     seen = {p[0] for case in CASES.values() for p in case[2]}
     assert seen == {rule_id for rule_id, _ in lint.LINT_RULES}
+
+
+def test_every_rule_has_a_negative_case():
+    """A case that looks at the rule (its glob matches) and expects no finding of it."""
+    for rule_id, _ in lint.LINT_RULES:
+        assert any(fnmatchcase(rule_id, case[1]) and rule_id not in {e[0] for e in case[2]} for case in CASES.values()), rule_id
 
 
 def test_rule_table_is_documented():
@@ -294,7 +301,15 @@ IS_IGNORED = [
 
 @pytest.mark.parametrize("rule,ignore,expected", IS_IGNORED)
 def test_is_ignored(rule, ignore, expected):
-    assert validate.is_ignored(rule, frozenset(ignore)) is expected
+    from k8sgen.errors import Problem
+
+    assert validate.is_ignored(Problem("m", rule, severity="warning"), frozenset(ignore)) is expected
+
+
+def test_errors_cannot_be_silenced():
+    from k8sgen.errors import Problem
+
+    assert validate.is_ignored(Problem("m", "metadata-name", severity="error"), frozenset({"*", "metadata-name"})) is False
 
 
 def test_checks_doc_is_current():

@@ -114,6 +114,8 @@ CASES = {
         ("ref-endpoints", E, "EndpointSlice/db-1", "metadata.labels[kubernetes.io/service-name]")]),
     "endpointslice without service label": ([endpoint_slice(service=None)], {}, [
         ("ref-endpoints", W, "EndpointSlice/db-1", "metadata.labels")]),
+    "endpointslice of a service with selector": ([svc("db"), pod("db"), endpoint_slice()], {}, [
+        ("ref-endpoints", W, "EndpointSlice/db-1", "metadata.labels[kubernetes.io/service-name]")]),
     "endpointslice port name mismatch": ([svc("db", selector=False), endpoint_slice(ports=[{"name": "pg", "port": 5432}])], {}, [
         ("ref-endpoints", E, "EndpointSlice/db-1", "ports[0].name")]),
     # --- ref-subdomain
@@ -164,6 +166,7 @@ CASES = {
     # --- ref-duplicate
     "duplicate object": ([sa(), sa()], {}, [("ref-duplicate", E, "ServiceAccount/builder", "metadata.name")]),
     "missing namespace duplicates default": ([sa(), sa(ns="default")], {}, [("ref-duplicate", E, "ServiceAccount/default/builder", "metadata.name")]),
+    "nameless objects are not duplicates": ([{"apiVersion": "v1", "kind": "Pod", "metadata": {"generateName": "x-"}}] * 2, {}, []),
     "same name in other namespace or kind": ([sa(), sa(ns="ci"), configmap("builder")], {}, []),
 }
 

@@ -53,7 +53,7 @@ def test_message_is_api_server_style() -> None:
     (p,) = run(pod(ports=[{"containerPort": 70000}]))
     assert p.rule == "pod-container-port" and p.severity == "error"
     assert p.path == ("spec", "containers", 0, "ports", 0, "containerPort")
-    assert p.message == "spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive"
+    assert p.message == "Invalid value: 70000: must be between 1 and 65535, inclusive"
     assert p.pos is None
 
 
@@ -64,7 +64,8 @@ MESSAGES = [
      'spec.containers[1].name: Duplicate value: "c"'),
     (pod(ports=[{"containerPort": 80, "protocol": "HTTP"}]),
      'spec.containers[0].ports[0].protocol: Unsupported value: "HTTP": supported values: "SCTP", "TCP", "UDP"'),
-    (pod(restartPolicy="Always"), "spec.containers[0].restartPolicy: Forbidden: may not be set for non-init containers"),
+    ({**pod(), "spec": {"containers": [{"name": "c", "image": "i"}], "ephemeralContainers": [{"name": "d", "image": "i", "restartPolicy": "Always"}]}},
+     "spec.ephemeralContainers[0].restartPolicy: Forbidden: cannot be set for an Ephemeral Container"),
     (pod(volumeMounts=[{"name": "v", "mountPath": "/v"}]), 'spec.containers[0].volumeMounts[0].name: Not found: "v"'),
     (svc(ports=[{"name": "a", "port": 80}, {"port": 81, "name": "A"}]),
      'spec.ports[1].name: Invalid value: "A": a lowercase RFC 1123 label must consist of lower case alphanumeric '
@@ -74,13 +75,13 @@ MESSAGES = [
       "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "r"}},
      'roleRef.kind: Unsupported value: "Role": supported values: "ClusterRole"'),
     (pod(resources={"requests": {"memory": "1Gi"}, "limits": {"memory": "512Mi"}}),
-     'spec.containers[0].resources.requests.memory: Invalid value: "1Gi": must be less than or equal to memory limit of 512Mi'),
+     'spec.containers[0].resources.requests: Invalid value: "1Gi": must be less than or equal to memory limit of 512Mi'),
 ]
 
 
 @pytest.mark.parametrize("obj,message", MESSAGES)
 def test_messages(obj: dict, message: str) -> None:
-    assert [p.message for p in run(obj) if p.is_error] == [message]
+    assert [f"{format_path(p.path)}: {p.message}" for p in run(obj) if p.is_error] == [message]
 
 
 VERSIONED = [
@@ -91,6 +92,14 @@ VERSIONED = [
     (pod(env=[{"name": "A B", "value": "x"}]), (1, 36), None),
     (pod(envFrom=[{"prefix": "1_", "configMapRef": {"name": "c"}}]), (1, 31), "spec.containers[0].envFrom[0].prefix"),
     (svc(trafficDistribution="PreferSameZone"), (1, 33), "spec.trafficDistribution"),
+    (pod(restartPolicy="Always"), (1, 34), "spec.containers[0].restartPolicy"),
+    (pod(restartPolicy="Always"), (1, 35), None),
+    ({**pod(), "spec": {"containers": [{"name": "c", "image": "i"}], "initContainers": [{"name": "i", "image": "i", "restartPolicy": "Never"}]}},
+     (1, 34), "spec.initContainers[0].restartPolicy"),
+    (pod(restartPolicyRules=[{"action": "Restart"}]), (1, 34), None),
+    (pod(env=[{"name": "X", "valueFrom": {"fileKeyRef": {"volumeName": "v", "path": "e", "key": "X"}}}]), (1, 34),
+     "spec.containers[0].env[0].valueFrom"),
+    (pod(restartPolicyRules=[{"action": "Restart", "exitCodes": {"operator": "In", "values": [3]}}]), (1, 37), "spec.containers[0].restartPolicy"),
     (svc(trafficDistribution="PreferSameZone"), (1, 35), None),
 ]
 
@@ -121,7 +130,7 @@ def test_hints_on_common_mistakes() -> None:
     (p,) = run(svc(ports=[{"port": 80, "targetPort": "8080"}]))
     assert "targetPort: 8080" in p.hint
     (p,) = [p for p in run(pod(volumeMounts=[{"name": "data", "mountPath": "/d"}])) if p.rule == "pod-volume-mount"]
-    assert p.message.endswith('Not found: "data"') and "no volumes" in p.hint
+    assert p.message == 'Not found: "data"' and "no volumes" in p.hint
 
 
 def _subtrees(node: object, path: tuple = ()):
@@ -162,3 +171,24 @@ def test_no_crash_when_fields_are_missing_or_null(kind: str) -> None:
                 continue
             for value in (_DELETE, None):
                 run(_replaced(obj, path, value))
+
+
+def test_generated_docs_are_current() -> None:
+    from pathlib import Path
+
+    from k8sgen.validate.rules import doc
+
+    path = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+    assert path.read_text(encoding="utf-8") == doc.render(), "run python3 -m k8sgen.validate.rules.doc"
+    for rule_id, _, _ in RULES:
+        assert f"`{rule_id}`" in doc.render()
+
+
+@pytest.mark.parametrize("size,ok", [(256 * 1024, True), (256 * 1024 + 1, False)])
+def test_total_annotation_size(size: int, ok: bool) -> None:
+    key = "example.com/blob"
+    obj = {**pod(), "metadata": {"name": "p", "annotations": {key: "x" * (size - len(key))}}}
+    found = [p for p in run(obj) if p.rule == "metadata-annotations"]
+    assert (found == []) is ok
+    if not ok:
+        assert found[0].message == "Too long: must have at most 262144 bytes" and found[0].path == ("metadata", "annotations")

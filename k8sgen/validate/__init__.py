@@ -18,7 +18,7 @@ from fnmatch import fnmatchcase
 from typing import Callable, Iterable, Optional
 
 from ..errors import Problem, SourcePos
-from ..fieldpath import object_id
+from ..fieldpath import format_path, object_id
 
 Locate = Callable[[tuple, bool], Optional[SourcePos]]
 
@@ -65,8 +65,15 @@ def ignored_rules(obj: dict) -> frozenset:
     return frozenset(r.strip() for r in value.split(",") if r.strip())
 
 
-def is_ignored(rule: str, ignore: frozenset) -> bool:
-    """Whether `rule` is silenced: listed itself, or matched by a glob such as `lint-pss-*`."""
+def is_ignored(p: Problem, ignore: frozenset) -> bool:
+    """Whether a warning is silenced: its rule listed, or matched by a glob like `lint-pss-*`.
+
+    Errors cannot be silenced: they are what the API server would reject, and k8sgen never
+    prints those as success.
+    """
+    if p.is_error or not ignore:
+        return False
+    rule = p.rule
     if rule in ignore:
         return True
     return any(("*" in pat or "?" in pat) and fnmatchcase(rule, pat) for pat in ignore)
@@ -89,13 +96,13 @@ def validate_manifests(
         if not any(p.is_error for p in found):
             found.extend(rules.check(m.obj, ctx))
             found.extend(lint.check(m.obj, ctx))
-        out.extend(_finish(m, p) for p in found if not is_ignored(p.rule, m.ignore))
+        out.extend(_finish(m, p) for p in found if not is_ignored(p, m.ignore))
     by_obj = {id(m.obj): m for m in manifests}
     for p, obj in references.check(ctx):
         m = by_obj.get(id(obj))
         if m is None:
             out.append(p)
-        elif not is_ignored(p.rule, m.ignore):
+        elif not is_ignored(p, m.ignore):
             out.append(_finish(m, p))
     return out
 
@@ -103,7 +110,11 @@ def validate_manifests(
 def _finish(m: Manifest, p: Problem) -> Problem:
     key = p.rule.endswith("unknown-field") or "unknown field" in p.message
     pos = p.pos or m.locate(tuple(p.path), key)
-    return replace(p, pos=pos, object=p.object or object_id(m.obj))
+    # Reports print the field path before the message; rules written in the API server's
+    # words ("spec.x: Invalid value: ...") would say it twice.
+    prefix = format_path(tuple(p.path)) + ": "
+    message = p.message[len(prefix):] if p.path and p.message.startswith(prefix) else p.message
+    return replace(p, pos=pos, object=p.object or object_id(m.obj), message=message)
 
 
 def count(problems: Iterable[Problem]) -> tuple[int, int]:

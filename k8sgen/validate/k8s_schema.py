@@ -11,7 +11,6 @@ and the fast compiled one (`schema_compiler`) be compared error for error.
 
 from __future__ import annotations
 
-import difflib
 import json
 from functools import lru_cache
 from typing import Iterable, Iterator, NamedTuple
@@ -56,6 +55,7 @@ class RawError(NamedTuple):
     detail: object
 
 
+@lru_cache(maxsize=64)
 def normalize_version(version: str) -> str:
     """`1.37`, `v1.37` or `1.37.2` -> `1.37`; an unsupported version is a usage error."""
     text = str(version).strip().lstrip("v")
@@ -74,7 +74,14 @@ def normalize_version(version: str) -> str:
 
 
 def has_schema(api_version: str, kind: str, version: str) -> bool:
-    return (api_version, kind) in KINDS and normalize_version(version) in SUPPORTED_VERSIONS
+    """Whether k8sgen vendors a schema of this kind for this Kubernetes version."""
+    if (api_version, kind) not in KINDS:
+        return False
+    try:
+        normalize_version(version)
+    except InputError:
+        return False
+    return True
 
 
 @lru_cache(maxsize=None)
@@ -112,33 +119,45 @@ def check(obj: dict, version: str) -> Iterator[Problem]:
 def raw_errors(obj: dict, version: str, engine: str = "compiled") -> list[RawError]:
     """Schema violations of an object of a vendored kind (`_check_kind` passed).
 
-    engine "compiled" (the default) uses the generated validator of the version and falls back
-    to "reference" (jsonschema) for a kind that has none.
+    engine "compiled" (the default) uses `schema_compiler`'s closures and falls back to
+    "reference" (jsonschema) for a schema they do not support.
     """
     key = (obj["apiVersion"], obj["kind"])
-    compiled = _compiled(version).get(key) if engine == "compiled" else None
-    if compiled is None:
-        from .schema_reference import raw_errors as reference
+    compiled = compiled_validator(key[0], key[1], version) if engine == "compiled" else None
+    if compiled is not None:
+        from .schema_compiler import Unsupported
 
-        return reference(load_schema(key[0], key[1], version), obj)
-    is_valid, collect = compiled
-    if is_valid(obj):
-        return []
-    out: list[RawError] = []
-    collect(obj, (), out)
-    return out
+        is_valid, collect = compiled
+        try:
+            if is_valid(obj):
+                return []
+            out: list[RawError] = []
+            collect(obj, (), out)
+            return out
+        except Unsupported:
+            pass  # compiled lazily, so a keyword it lacks shows up only here
+    from .schema_reference import raw_errors as reference
+
+    return reference(load_schema(key[0], key[1], version), obj)
 
 
 @lru_cache(maxsize=None)
-def _compiled(version: str) -> dict:
-    """{(apiVersion, kind): (is_valid, collect)} of the generated module of a version."""
-    from importlib import import_module
+def compiled_validator(api_version: str, kind: str, version: str):
+    """(is_valid, collect) closures of a kind, or None if its schema needs jsonschema."""
+    from .schema_compiler import Unsupported
 
-    name = "_k8s_v" + version.replace(".", "_")  # schema_compiler.module_name, without importing it
     try:
-        return import_module(f"{__package__}.{name}").KINDS
-    except ModuleNotFoundError:
-        return {}
+        return _compiler(version).kind(load_schema(api_version, kind, version))
+    except Unsupported:
+        return None
+
+
+@lru_cache(maxsize=None)
+def _compiler(version: str):
+    # One per version, so the kinds of a version share their compiled definitions.
+    from .schema_compiler import Compiler
+
+    return Compiler()
 
 
 def problems_from(raw: Iterable[RawError]) -> list[Problem]:
@@ -147,6 +166,8 @@ def problems_from(raw: Iterable[RawError]) -> list[Problem]:
     A wrong type hides other complaints about the same value (an int where an enum string is
     expected is one mistake, not two).
     """
+    if not raw:
+        return []
     raw = sorted(set(raw), key=_raw_key)
     typed = {e.path for e in raw if e.kind == "type"}
     return [_to_problem(e) for e in raw if e.kind == "type" or e.path not in typed]
@@ -178,6 +199,8 @@ def _check_kind(obj: object, version: str) -> Problem | None:
             path=("apiVersion",),
             hint=f"use apiVersion: {_API_VERSION_OF[kind]}",
         )
+    import difflib  # only for a hint; keep it off the import path
+
     close = difflib.get_close_matches(kind, list(_API_VERSION_OF), n=1, cutoff=0.6)
     return Problem(
         message=f"no schema for kind {kind} in Kubernetes {version}; not checked",
@@ -219,6 +242,8 @@ def quote(value: object) -> str:
 def _to_problem(e: RawError) -> Problem:
     where = format_path(e.path)
     if e.kind == "unknown":
+        import difflib
+
         key, known = e.detail
         close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
         hint = f'did you mean "{close[0]}"?' if close else (

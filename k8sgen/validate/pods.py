@@ -81,7 +81,7 @@ class PodView:
                     yield self.prefix + (fld, i), c
 
     def container_names(self, fields: tuple = ("initContainers", "containers")) -> set:
-        return {c.get("name") for fld in fields for c in as_list(self.spec.get(fld)) if isinstance(c, dict)}
+        return {c["name"] for fld in fields for c in as_list(self.spec.get(fld)) if isinstance(c, dict) and isinstance(c.get("name"), str)}
 
 
 def pod_view(obj: Any) -> PodView | None:

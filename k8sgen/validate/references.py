@@ -109,6 +109,10 @@ def _index(ctx: Context) -> _Index:
     return idx
 
 
+def _str(value: object, default: str = "") -> str:
+    return value if isinstance(value, str) and value else default
+
+
 def _warning(message: str, rule: str, path: tuple, hint: str = "") -> Problem:
     return Problem(message=message, rule=rule, severity="warning", path=path, hint=hint)
 
@@ -143,6 +147,8 @@ def _duplicates(ctx: Context) -> Found:
             continue
         kind = obj["kind"]
         key = (api_group(obj), kind, scope_of(kind, obj), name_of(obj))
+        if not key[3]:
+            continue  # nameless (generateName): the server picks distinct names
         if key not in first:
             first[key] = m
             continue
@@ -196,7 +202,7 @@ def _named_ports(pods: list[PodView]) -> dict:
             for port in as_list(as_dict(c).get("ports")):
                 port = as_dict(port)
                 if isinstance(port.get("name"), str):
-                    out[port["name"]].add(port.get("protocol") or "TCP")
+                    out[port["name"]].add(_str(port.get("protocol"), "TCP"))
     return out
 
 
@@ -207,7 +213,7 @@ def _target_ports(svc: dict, selected: list[PodView]) -> Found:
         target = port.get("targetPort")
         if not isinstance(target, str):
             continue
-        protocol = port.get("protocol") or "TCP"
+        protocol = _str(port.get("protocol"), "TCP")
         if protocol in named.get(target, ()):
             continue
         pods = ", ".join(sorted({f"{p.kind}/{p.name}" for p in selected}))
@@ -289,7 +295,7 @@ def _service_port_names(svc: dict) -> dict:
     for port in as_list(as_dict(svc.get("spec")).get("ports")):
         port = as_dict(port)
         target = port.get("targetPort", port.get("port"))
-        out[port.get("name") or ""] = target if isinstance(target, int) else None
+        out[_str(port.get("name"))] = target if isinstance(target, int) else None
     return out
 
 
@@ -333,7 +339,9 @@ def _check_endpoint_ports(idx: _Index, ep: dict, ns: str, svc_name: str, name_pa
         return
     if _service_selector(svc):
         yield _warning(
-            f'Service "{svc_name}" has a selector, so the endpoints controller manages its endpoints and will overwrite this {kind}',
+            f'Service "{svc_name}" has a selector, so the endpoints controller manages its endpoints and will overwrite this Endpoints object'
+            if kind == "Endpoints" else
+            f'Service "{svc_name}" has a selector, so the controller creates its EndpointSlices from the pods; this one adds endpoints beside them',
             "ref-endpoints",
             name_path,
             hint="remove the Service's selector to manage endpoints by hand, or drop this object",
@@ -341,7 +349,7 @@ def _check_endpoint_ports(idx: _Index, ep: dict, ns: str, svc_name: str, name_pa
         return
     wanted = _service_port_names(svc)
     for path, port in ports:
-        pname = port.get("name") or ""
+        pname = _str(port.get("name"))
         if pname not in wanted:
             known = ", ".join(repr(n) for n in sorted(wanted)) or "none"
             yield _error(

@@ -20,23 +20,29 @@ Silencing: a rule id (or a glob such as `lint-pss-*`) in the spec's `ignore:` or
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ...errors import Problem
 from ..pods import as_dict, namespace_of, pod_view
 from . import pss, rbac, setindex, workload  # noqa: F401  (importing registers the rules)
 from .registry import BASELINE, RESTRICTED, RULES, LintRule
 
+if TYPE_CHECKING:  # for annotations only
+    from .. import Context
+
 PROFILE_ANNOTATION = "k8sgen.dev/lint-profile"
 PROFILES = ("privileged", BASELINE, RESTRICTED)
 DEFAULT_PROFILE = BASELINE
 
-LINT_RULES: list[tuple[str, str]] = [(r.id, r.doc) for r in RULES] + [
-    ("lint-profile", f"The {PROFILE_ANNOTATION} annotation names a profile: privileged, baseline or restricted."),
-]
 _RANK = {p: i for i, p in enumerate(PROFILES)}
 
+# For the docs: always-on rules first, then baseline, then restricted (registration order within).
+LINT_RULES: list[tuple[str, str]] = [(r.id, r.doc) for r in sorted(RULES, key=lambda r: _RANK.get(r.level, 0))] + [
+    ("lint-profile", f"The {PROFILE_ANNOTATION} annotation names a profile: privileged, baseline or restricted."),
+]
 
-def profile_for(obj: dict, ctx) -> tuple[str, Problem | None]:
+
+def profile_for(obj: dict, ctx: Context) -> tuple[str, Problem | None]:
     """The Pod Security profile for `obj`, and a problem when its annotation is not one."""
     value = as_dict(as_dict(obj.get("metadata")).get("annotations")).get(PROFILE_ANNOTATION)
     if value in PROFILES:
@@ -63,10 +69,10 @@ def active_rules(profile: str, version: tuple) -> list[LintRule]:
     return [r for r in rules if r.id not in replaced]
 
 
-def check(obj: dict, ctx) -> Iterator[Problem]:
+def check(obj: dict, ctx: Context) -> Iterator[Problem]:
     if not isinstance(obj, dict):
         return
-    kind = obj.get("kind")
+    kind = obj.get("kind") if isinstance(obj.get("kind"), str) else ""
     pv = pod_view(obj)
     profile, bad = profile_for(obj, ctx)
     if bad is not None:

@@ -11,9 +11,13 @@ so one mistake is reported once.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..pods import PodView, as_dict, as_list, container_label
 from .registry import BASELINE, RESTRICTED, Finding, rule
+
+if TYPE_CHECKING:  # for annotations only
+    from .. import Context
 
 # --- allowed values, per upstream policy version ---------------------------------------------
 
@@ -54,7 +58,7 @@ APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _version(ctx) -> tuple:
+def _version(ctx: Context) -> tuple:
     return tuple(getattr(ctx, "kube_version", None) or (1, 37))
 
 
@@ -71,7 +75,7 @@ def _windows(pv: PodView) -> bool:
     return as_dict(pv.spec.get("os")).get("name") == "windows"
 
 
-def _user_namespace(pv: PodView, ctx) -> bool:
+def _user_namespace(pv: PodView, ctx: Context) -> bool:
     # KEP-127: from policy 1.35 a pod in a user namespace is exempt from the root checks.
     return pv.spec.get("hostUsers") is False and _version(ctx) >= (1, 35)
 
@@ -91,28 +95,28 @@ def _setters(pv: PodView) -> Iterator[tuple[tuple, str, dict]]:
 
 
 @rule("lint-pss-baseline-privileged", "Containers do not run privileged.", level=BASELINE)
-def privileged(pv: PodView, ctx) -> Iterator[Finding]:
+def privileged(pv: PodView, ctx: Context) -> Iterator[Finding]:
     for path, c in pv.containers():
         if _sc(c).get("privileged") is True:
             yield path + ("securityContext", "privileged"), f"{container_label(c)} runs privileged: it has every capability and all host devices", "remove securityContext.privileged or set it to false"
 
 
 @rule("lint-pss-baseline-host-namespaces", "Pods do not share the host's network, PID or IPC namespace.", level=BASELINE)
-def host_namespaces(pv: PodView, ctx) -> Iterator[Finding]:
+def host_namespaces(pv: PodView, ctx: Context) -> Iterator[Finding]:
     for field in ("hostNetwork", "hostPID", "hostIPC"):
         if pv.spec.get(field) is True:
             yield pv.path(field), f"{field}: true shares a host namespace with the pod", f"remove {field} or set it to false"
 
 
 @rule("lint-pss-baseline-host-path", "Pods mount no hostPath volumes.", level=BASELINE)
-def host_path(pv: PodView, ctx) -> Iterator[Finding]:
+def host_path(pv: PodView, ctx: Context) -> Iterator[Finding]:
     for i, vol in enumerate(as_list(pv.spec.get("volumes"))):
         if as_dict(vol).get("hostPath") is not None:
             yield pv.path("volumes", i, "hostPath"), f'volume "{as_dict(vol).get("name")}" mounts a host path', "use an emptyDir, configMap, secret or persistentVolumeClaim volume instead"
 
 
 @rule("lint-pss-baseline-host-ports", "Containers open no hostPort.", level=BASELINE)
-def host_ports(pv: PodView, ctx) -> Iterator[Finding]:
+def host_ports(pv: PodView, ctx: Context) -> Iterator[Finding]:
     for path, c in pv.containers():
         for j, port in enumerate(as_list(c.get("ports"))):
             hp = as_dict(port).get("hostPort")
@@ -121,15 +125,15 @@ def host_ports(pv: PodView, ctx) -> Iterator[Finding]:
 
 
 @rule("lint-pss-baseline-capabilities", "Containers add no capabilities beyond the baseline default set (no NET_RAW, no SYS_ADMIN).", level=BASELINE)
-def capabilities_baseline(pv: PodView, ctx) -> Iterator[Finding]:
+def capabilities_baseline(pv: PodView, ctx: Context) -> Iterator[Finding]:
     for path, c in pv.containers():
         for k, cap in enumerate(as_list(as_dict(_sc(c).get("capabilities")).get("add"))):
-            if cap not in BASELINE_CAPABILITIES:
+            if not (isinstance(cap, str) and cap in BASELINE_CAPABILITIES):
                 yield path + ("securityContext", "capabilities", "add", k), f"{container_label(c)} adds capability {cap}", "drop it from capabilities.add; baseline allows only the container runtime's default set"
 
 
 @rule("lint-pss-baseline-apparmor", "No pod or container disables AppArmor (type Unconfined or the unconfined annotation).", level=BASELINE)
-def apparmor(pv: PodView, ctx) -> Iterator[Finding]:
+def apparmor(pv: PodView, ctx: Context) -> Iterator[Finding]:
     for path, who, sc in _setters(pv):
         t = as_dict(sc.get("appArmorProfile")).get("type")
         if t is not None and t not in GOOD_SECCOMP:
@@ -141,12 +145,12 @@ def apparmor(pv: PodView, ctx) -> Iterator[Finding]:
 
 
 @rule("lint-pss-baseline-selinux", "No custom SELinux user or role, and only container SELinux types.", level=BASELINE)
-def selinux(pv: PodView, ctx) -> Iterator[Finding]:
+def selinux(pv: PodView, ctx: Context) -> Iterator[Finding]:
     allowed = selinux_types(_version(ctx))
     for path, who, sc in _setters(pv):
         opts = as_dict(sc.get("seLinuxOptions"))
         t = opts.get("type") or ""
-        if t not in allowed:
+        if not (isinstance(t, str) and t in allowed):
             yield path + ("seLinuxOptions", "type"), f"{who} sets SELinux type {t}", f"use one of {', '.join(sorted(x for x in allowed if x))}, or leave it unset"
         for field in ("user", "role"):
             if opts.get(field):
@@ -161,13 +165,13 @@ def _proc_mount(pv: PodView) -> Iterator[Finding]:
 
 
 @rule("lint-pss-baseline-proc-mount", "Containers keep the default /proc masks (pods with hostUsers: false are exempt from 1.35).", level=BASELINE)
-def proc_mount_baseline(pv: PodView, ctx) -> Iterator[Finding]:
+def proc_mount_baseline(pv: PodView, ctx: Context) -> Iterator[Finding]:
     if not _user_namespace(pv, ctx):
         yield from _proc_mount(pv)
 
 
 @rule("lint-pss-baseline-seccomp", "No pod or container sets the seccomp profile to Unconfined.", level=BASELINE)
-def seccomp_baseline(pv: PodView, ctx) -> Iterator[Finding]:
+def seccomp_baseline(pv: PodView, ctx: Context) -> Iterator[Finding]:
     for path, who, sc in _setters(pv):
         t = as_dict(sc.get("seccompProfile")).get("type")
         if t is not None and t not in GOOD_SECCOMP:
@@ -175,7 +179,7 @@ def seccomp_baseline(pv: PodView, ctx) -> Iterator[Finding]:
 
 
 @rule("lint-pss-baseline-sysctls", "Pods set only sysctls that are namespaced and safe.", level=BASELINE)
-def sysctls(pv: PodView, ctx) -> Iterator[Finding]:
+def sysctls(pv: PodView, ctx: Context) -> Iterator[Finding]:
     allowed = safe_sysctls(_version(ctx))
     for i, s in enumerate(as_list(_pod_sc(pv).get("sysctls"))):
         name = as_dict(s).get("name")
@@ -184,7 +188,7 @@ def sysctls(pv: PodView, ctx) -> Iterator[Finding]:
 
 
 @rule("lint-pss-baseline-host-process", "No Windows HostProcess containers.", level=BASELINE)
-def host_process(pv: PodView, ctx) -> Iterator[Finding]:
+def host_process(pv: PodView, ctx: Context) -> Iterator[Finding]:
     for path, who, sc in _setters(pv):
         if as_dict(sc.get("windowsOptions")).get("hostProcess") is True:
             yield path + ("windowsOptions", "hostProcess"), f"{who} runs as a Windows HostProcess", "remove windowsOptions.hostProcess"
@@ -196,7 +200,7 @@ _HANDLERS = (
 
 
 @rule("lint-pss-baseline-probe-host", "Probes and lifecycle hooks do not set host (Kubernetes 1.34+).", level=BASELINE, min_version=(1, 34))
-def probe_host(pv: PodView, ctx) -> Iterator[Finding]:
+def probe_host(pv: PodView, ctx: Context) -> Iterator[Finding]:
     for path, c in pv.containers():
         for handler_path in _HANDLERS:
             handler: object = c
@@ -212,14 +216,14 @@ def probe_host(pv: PodView, ctx) -> Iterator[Finding]:
 
 
 def _volume_type(vol: dict) -> str:
-    for key in sorted(vol):
+    for key in sorted(k for k in vol if isinstance(k, str)):
         if key != "name":
             return key
     return ""
 
 
 @rule("lint-pss-restricted-volumes", "Pods use only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected and secret volumes.", level=RESTRICTED, overrides="lint-pss-baseline-host-path")
-def restricted_volumes(pv: PodView, ctx) -> Iterator[Finding]:
+def restricted_volumes(pv: PodView, ctx: Context) -> Iterator[Finding]:
     for i, vol in enumerate(as_list(pv.spec.get("volumes"))):
         vol = as_dict(vol)
         vtype = _volume_type(vol)
@@ -228,7 +232,7 @@ def restricted_volumes(pv: PodView, ctx) -> Iterator[Finding]:
 
 
 @rule("lint-pss-restricted-privilege-escalation", "Containers set allowPrivilegeEscalation: false.", level=RESTRICTED)
-def privilege_escalation(pv: PodView, ctx) -> Iterator[Finding]:
+def privilege_escalation(pv: PodView, ctx: Context) -> Iterator[Finding]:
     if _windows(pv):
         return
     for path, c in pv.containers():
@@ -237,7 +241,7 @@ def privilege_escalation(pv: PodView, ctx) -> Iterator[Finding]:
 
 
 @rule("lint-pss-restricted-run-as-non-root", "The pod or every container sets runAsNonRoot: true (hostUsers: false exempts from 1.35).", level=RESTRICTED)
-def run_as_non_root(pv: PodView, ctx) -> Iterator[Finding]:
+def run_as_non_root(pv: PodView, ctx: Context) -> Iterator[Finding]:
     if _user_namespace(pv, ctx):
         return
     pod_value = _pod_sc(pv).get("runAsNonRoot")
@@ -252,7 +256,7 @@ def run_as_non_root(pv: PodView, ctx) -> Iterator[Finding]:
 
 
 @rule("lint-pss-restricted-run-as-user", "No pod or container sets runAsUser: 0 (hostUsers: false exempts from 1.35).", level=RESTRICTED)
-def run_as_user(pv: PodView, ctx) -> Iterator[Finding]:
+def run_as_user(pv: PodView, ctx: Context) -> Iterator[Finding]:
     if _user_namespace(pv, ctx):
         return
     for path, who, sc in _setters(pv):
@@ -262,7 +266,7 @@ def run_as_user(pv: PodView, ctx) -> Iterator[Finding]:
 
 
 @rule("lint-pss-restricted-seccomp", "The pod or every container sets seccompProfile.type RuntimeDefault or Localhost.", level=RESTRICTED, overrides="lint-pss-baseline-seccomp")
-def seccomp_restricted(pv: PodView, ctx) -> Iterator[Finding]:
+def seccomp_restricted(pv: PodView, ctx: Context) -> Iterator[Finding]:
     if _windows(pv):
         return
     pod_type = as_dict(_pod_sc(pv).get("seccompProfile")).get("type")
@@ -277,7 +281,7 @@ def seccomp_restricted(pv: PodView, ctx) -> Iterator[Finding]:
 
 
 @rule("lint-pss-restricted-capabilities", "Containers drop ALL capabilities and add at most NET_BIND_SERVICE.", level=RESTRICTED, overrides="lint-pss-baseline-capabilities")
-def capabilities_restricted(pv: PodView, ctx) -> Iterator[Finding]:
+def capabilities_restricted(pv: PodView, ctx: Context) -> Iterator[Finding]:
     if _windows(pv):
         return
     for path, c in pv.containers():
@@ -290,5 +294,5 @@ def capabilities_restricted(pv: PodView, ctx) -> Iterator[Finding]:
 
 
 @rule("lint-pss-restricted-proc-mount", "Containers keep the default /proc masks, even with hostUsers: false.", level=RESTRICTED, overrides="lint-pss-baseline-proc-mount")
-def proc_mount_restricted(pv: PodView, ctx) -> Iterator[Finding]:
+def proc_mount_restricted(pv: PodView, ctx: Context) -> Iterator[Finding]:
     yield from _proc_mount(pv)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..pods import as_dict, as_list, namespace_of
 from . import setindex
 from .registry import Finding, rule
+
+if TYPE_CHECKING:  # for annotations only
+    from .. import Context
 
 # Groups that contain many identities: every service account (of a namespace), every
 # logged-in user, or anyone at all.
@@ -25,7 +29,7 @@ def _is_wildcard(field: str, value: object) -> bool:
     'Role and ClusterRole rules list verbs, resources and apiGroups instead of "*".',
     kinds=("Role", "ClusterRole"),
 )
-def rbac_wildcard(obj: dict, ctx) -> Iterator[Finding]:
+def rbac_wildcard(obj: dict, ctx: Context) -> Iterator[Finding]:
     if obj.get("aggregationRule"):  # rules are filled in by the controller
         return
     for i, r in enumerate(as_list(obj.get("rules"))):
@@ -39,7 +43,7 @@ def rbac_wildcard(obj: dict, ctx) -> Iterator[Finding]:
                     )
 
 
-def _powerful_role(binding: dict, ctx) -> str:
+def _powerful_role(binding: dict, ctx: Context) -> str:
     """A description of the bound role when it grants (nearly) everything, else ""."""
     ref = as_dict(binding.get("roleRef"))
     kind, name = ref.get("kind"), ref.get("name")
@@ -70,7 +74,7 @@ def _broad_subject(s: dict, binding_ns: str) -> str:
     "cluster-admin (or a role with * verbs/resources) is not bound to service accounts or broad system groups.",
     kinds=("RoleBinding", "ClusterRoleBinding"),
 )
-def rbac_broad_binding(obj: dict, ctx) -> Iterator[Finding]:
+def rbac_broad_binding(obj: dict, ctx: Context) -> Iterator[Finding]:
     role = _powerful_role(obj, ctx)
     if not role:
         return

@@ -8,8 +8,12 @@ from, so every object of one run shares it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..pods import as_dict, as_list, name_of, namespace_of
+
+if TYPE_CHECKING:  # for annotations only
+    from .. import Context
 
 NAMESPACE_LABEL = "pod-security.kubernetes.io/enforce"
 
@@ -62,7 +66,7 @@ def build(manifests: list) -> SetIndex:
 _cache: tuple = (None, -1, SetIndex())
 
 
-def for_context(ctx) -> SetIndex:
+def for_context(ctx: Context) -> SetIndex:
     global _cache
     manifests = getattr(ctx, "manifests", None) or []
     if _cache[0] is not manifests or _cache[1] != len(manifests):

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..pods import PodView, as_dict, container_label
 from . import setindex
 from .registry import Finding, rule
 
+if TYPE_CHECKING:  # for annotations only
+    from .. import Context
+
 
 @rule("lint-resources", "Every container sets resources.limits, at least memory, so one pod cannot starve its node.")
-def resources(pv: PodView, ctx) -> Iterator[Finding]:
+def resources(pv: PodView, ctx: Context) -> Iterator[Finding]:
     for path, c in pv.containers():
         if path[-2] == "ephemeralContainers":  # the API forbids resources there
             continue
@@ -34,7 +38,7 @@ def image_problem(image: str) -> str:
 
 
 @rule("lint-image-tag", "Images are pinned by a version tag or a digest, not :latest or untagged.")
-def image_tag(pv: PodView, ctx) -> Iterator[Finding]:
+def image_tag(pv: PodView, ctx: Context) -> Iterator[Finding]:
     for path, c in pv.containers():
         image = c.get("image")
         if isinstance(image, str) and image:
@@ -47,7 +51,7 @@ def image_tag(pv: PodView, ctx) -> Iterator[Finding]:
     "lint-token-automount",
     "Pods that use no API access (default ServiceAccount, no binding) do not get a service-account token mounted.",
 )
-def token_automount(pv: PodView, ctx) -> Iterator[Finding]:
+def token_automount(pv: PodView, ctx: Context) -> Iterator[Finding]:
     sa = pv.spec.get("serviceAccountName") or pv.spec.get("serviceAccount") or "default"
     if sa != "default":
         return  # a dedicated ServiceAccount declares that the pod talks to the API

@@ -17,7 +17,7 @@ from typing import Iterator
 
 from ...errors import Problem
 # Import order is registration order, which is the order problems come out in.
-from . import metadata, containers, resources, downward, volumes, services, endpoints, rbac  # noqa: F401,I001
+from . import metadata, containers, resources, probes, security, downward, volumes, services, endpoints, rbac  # noqa: F401,I001
 from .registry import REGISTRY, Rule, rule
 
 __all__ = ["check", "RULES", "REGISTRY", "Rule", "rule", "rules_for"]

@@ -10,7 +10,7 @@ from ...errors import Problem
 from . import formats
 from .podspec import containers, protocol, spec
 from .registry import (
-    dicts, duplicate, forbidden, get_dict, get_list, get_str, invalid, not_supported, required, rule,
+    dicts, duplicate, forbidden, get_dict, get_list, get_str, invalid, not_found, not_supported, required, rule, too_many,
 )
 
 POD = ("Pod",)
@@ -124,10 +124,14 @@ def check_env_names(obj: dict, ctx: object) -> Iterator[Problem]:
                     yield invalid("pod-env-name", path + ("envFrom", i, "prefix"), prefix, msg)
 
 
+# EnvFiles (fileKeyRef): alpha in 1.34, beta and on by default from 1.35. While the gate is off
+# the server drops the field, so it does not count as a source.
+ENV_FILES_SINCE = (1, 35)
+
+
 def _value_from_sources(version: tuple) -> tuple:
     base = ("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef")
-    # fileKeyRef (EnvFiles) appeared in 1.34; the schema stage decides whether it may be used.
-    return base + ("fileKeyRef",) if version >= (1, 34) else base
+    return base + ("fileKeyRef",) if version >= ENV_FILES_SINCE else base
 
 
 @rule("pod-env-value-from", POD, "env valueFrom names exactly one source and is not combined with value; configMapKeyRef/secretKeyRef keys are valid config keys")
@@ -167,6 +171,44 @@ def _key_selector(rid: str, sel: dict, path: tuple) -> Iterator[Problem]:
             yield invalid(rid, path + ("key",), key, msg)
 
 
+@rule("pod-env-file-key-ref", POD, "env fileKeyRef (1.35+) names an emptyDir volume of the Pod, a relative file path without '..', and a valid variable name as key")
+def check_env_file_key_ref(obj: dict, ctx: object) -> Iterator[Problem]:
+    # Written from the EnvFiles documentation (KEP-3721): the file lives in an emptyDir that an
+    # init container fills; the kubelet reads it, so the volume need not be mounted here.
+    rid = "pod-env-file-key-ref"
+    version = getattr(ctx, "kube_version", (1, 37))
+    if version < ENV_FILES_SINCE:
+        return
+    from .volumes import local_non_reserved_path
+
+    volumes = {v.get("name"): v for _, v in dicts(get_list(spec(obj), "volumes"))}
+    for path, c in containers(obj):
+        for i, env in dicts(get_list(c, "env")):
+            ref = get_dict(env, "valueFrom", "fileKeyRef")
+            if not ref:
+                continue
+            p = path + ("env", i, "valueFrom", "fileKeyRef")
+            vol = ref.get("volumeName")
+            if not vol:
+                yield required(rid, p + ("volumeName",))
+            elif vol not in volumes:
+                yield not_found(rid, p + ("volumeName",), vol, hint=f"declare an emptyDir volume named {vol!r} in spec.volumes")
+            elif volumes[vol].get("emptyDir") is None:
+                yield invalid(rid, p + ("volumeName",), vol, "must refer to an emptyDir volume",
+                              hint="env files are written by an init container into an emptyDir")
+            fp = get_str(ref, "path")
+            if not fp:
+                yield required(rid, p + ("path",))
+            else:
+                yield from local_non_reserved_path(rid, fp, p + ("path",))
+            key = ref.get("key")
+            if not key:
+                yield required(rid, p + ("key",))
+            elif isinstance(key, str):
+                for msg in _env_name_messages(key, version):
+                    yield invalid(rid, p + ("key",), key, msg)
+
+
 @rule("pod-env-from", POD, "envFrom entries name exactly one of configMapRef or secretRef, with a valid object name")
 def check_env_from(obj: dict, ctx: object) -> Iterator[Problem]:
     rid = "pod-env-from"
@@ -191,28 +233,76 @@ def check_env_from(obj: dict, ctx: object) -> Iterator[Problem]:
 
 
 RESTART_POLICIES = ("Always", "OnFailure", "Never")
+# ContainerRestartRules (KEP-5307): alpha in 1.34, beta and on by default from 1.35. With it, app
+# containers and init containers may carry their own restartPolicy (Always, OnFailure, Never)
+# and restartPolicyRules; before it, only init containers could, and only as Always (sidecars).
+CONTAINER_RESTART_RULES_SINCE = (1, 35)
+MAX_RESTART_RULES = 20
+MAX_RESTART_RULE_EXIT_CODES = 255
 
 
-@rule("pod-restart-policy", POD, "spec.restartPolicy is Always, OnFailure or Never; a container-level restartPolicy is only for init containers and only Always")
+@rule("pod-restart-policy", POD, "spec.restartPolicy is Always, OnFailure or Never; a container restartPolicy is Always/OnFailure/Never (1.35+; before, only Always and only on init containers) and never on ephemeral containers")
 def check_restart_policy(obj: dict, ctx: object) -> Iterator[Problem]:
     rid = "pod-restart-policy"
+    version = getattr(ctx, "kube_version", (1, 37))
+    per_container = version >= CONTAINER_RESTART_RULES_SINCE
     policy = spec(obj).get("restartPolicy") or "Always"
     if policy not in RESTART_POLICIES:
         yield not_supported(rid, ("spec", "restartPolicy"), policy, RESTART_POLICIES)
     for path, c in containers(obj):
-        if "restartPolicy" not in c or c.get("restartPolicy") is None:
-            continue
         value = c.get("restartPolicy")
+        if value is None:
+            continue
         p = path + ("restartPolicy",)
-        if path[1] == "containers":
-            yield forbidden(rid, p, "may not be set for non-init containers", hint="only init containers can be sidecars (restartPolicy: Always)")
-        elif path[1] == "ephemeralContainers":
+        if path[1] == "ephemeralContainers":
             yield forbidden(rid, p, "cannot be set for an Ephemeral Container")
+        elif value == "":
+            yield required(rid, p)
+        elif per_container:
+            if value not in RESTART_POLICIES:
+                yield not_supported(rid, p, value, RESTART_POLICIES)
+        elif path[1] == "containers":
+            yield forbidden(rid, p, "may not be set for non-init containers", hint="only init containers can be sidecars (restartPolicy: Always)")
         elif value != "Always":
-            if value == "":
-                yield required(rid, p)
-            else:
-                yield not_supported(rid, p, value, ("Always",), hint="remove restartPolicy for a plain init container")
+            yield not_supported(rid, p, value, ("Always",), hint="remove restartPolicy for a plain init container")
+
+
+@rule("pod-restart-rules", POD, "restartPolicyRules (1.35+) come with the container's own restartPolicy; at most 20 rules, each with action Restart and exitCodes (operator In/NotIn, at most 255 values)")
+def check_restart_rules(obj: dict, ctx: object) -> Iterator[Problem]:
+    rid = "pod-restart-rules"
+    if getattr(ctx, "kube_version", (1, 37)) < CONTAINER_RESTART_RULES_SINCE:
+        return  # the field is dropped by the server while the feature is off
+    for path, c in containers(obj):
+        rules = get_list(c, "restartPolicyRules")
+        if not rules:
+            continue
+        rp = path + ("restartPolicyRules",)
+        if path[1] == "ephemeralContainers":
+            yield forbidden(rid, rp, "cannot be set for an Ephemeral Container")
+            continue
+        if not c.get("restartPolicy"):
+            yield required(rid, path + ("restartPolicy",), "must be specified when restartPolicyRules are specified",
+                          hint="set the container's restartPolicy (e.g. Never) that applies when no rule matches")
+        if len(rules) > MAX_RESTART_RULES:
+            yield too_many(rid, rp, len(rules), MAX_RESTART_RULES)
+        for i, r in dicts(rules):
+            p = rp + (i,)
+            action = r.get("action") or ""
+            if not action:
+                yield required(rid, p + ("action",))
+            elif action != "Restart":
+                yield not_supported(rid, p + ("action",), action, ("Restart",),
+                                    hint="RestartAllContainers needs the alpha RestartAllContainersOnContainerExits feature gate" if action == "RestartAllContainers" else "")
+            codes = r.get("exitCodes")
+            if not isinstance(codes, dict):
+                yield required(rid, p + ("exitCodes",), "must be specified")
+                continue
+            op = codes.get("operator") or ""
+            if op not in ("In", "NotIn"):
+                yield not_supported(rid, p + ("exitCodes", "operator"), op, ("In", "NotIn"))
+            values = get_list(codes, "values")
+            if len(values) > MAX_RESTART_RULE_EXIT_CODES:
+                yield too_many(rid, p + ("exitCodes", "values"), len(values), MAX_RESTART_RULE_EXIT_CODES)
 
 
 @rule("pod-init-container-fields", POD, "lifecycle and probes are only allowed on init containers that are sidecars (restartPolicy: Always)")

@@ -58,8 +58,12 @@ def field_ref_problems(rid: str, ref: dict, allowed: tuple, path: tuple) -> Iter
         return
     sub = _ANY_SUBSCRIPT.match(fp)
     base = sub.group(1) if sub else fp
-    if base not in CONVERTIBLE_FIELD_PATHS or (sub and base not in ("metadata.labels", "metadata.annotations")):
-        yield invalid(rid, path + ("fieldPath",), fp, f"error converting fieldPath: field label not supported: {fp}",
+    if sub and base in CONVERTIBLE_FIELD_PATHS and base not in ("metadata.labels", "metadata.annotations"):
+        yield invalid(rid, path + ("fieldPath",), fp, "error converting fieldPath: field label does not support subscript",
+                      hint="only metadata.labels['key'] and metadata.annotations['key'] take a key")
+        return
+    if base not in CONVERTIBLE_FIELD_PATHS:
+        yield invalid(rid, path + ("fieldPath",), fp, f"error converting fieldPath: field label not supported: {base}",
                       hint="see the downward API documentation for the fields a Pod can expose")
         return
     if sub:

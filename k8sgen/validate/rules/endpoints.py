@@ -23,6 +23,25 @@ MAX_ADDRESSES = 100
 MAX_PORTS = 20000
 MAX_TOPOLOGY_LABELS = 16
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
+MAX_HINTS = 8  # per list: forZones (and forNodes, 1.33+)
+
+
+def _hints(rid: str, hints: dict, path: tuple) -> Iterator[Problem]:
+    for field in ("forZones", "forNodes"):
+        entries = get_list(hints, field)
+        if len(entries) > MAX_HINTS:
+            yield too_many(rid, path + (field,), len(entries), MAX_HINTS)
+            continue
+        seen: set = set()
+        for i, entry in dicts(entries):
+            name = entry.get("name") if isinstance(entry.get("name"), str) else ""
+            p = path + (field, i, "name")
+            if name in seen:
+                yield duplicate(rid, p, name)
+            seen.add(name)
+            check = formats.is_label_value if field == "forZones" else formats.name_is_dns_subdomain
+            for msg in check(name):
+                yield invalid(rid, p, name, msg)
 
 
 def _ip_problems(rid: str, ip: object, path: tuple) -> Iterator[Problem]:
@@ -98,7 +117,7 @@ def check_address_type(obj: dict, ctx: object) -> Iterator[Problem]:
                             hint="the IP address type was removed; use IPv4 or IPv6")
 
 
-@rule("endpointslice-endpoints", SLICE, "at most 1000 endpoints, each with 1-100 addresses of the slice's addressType (no special IPs), a DNS-1123 label hostname and at most 16 topology labels")
+@rule("endpointslice-endpoints", SLICE, "at most 1000 endpoints, each with 1-100 addresses of the slice's addressType (no special IPs), a DNS-1123 label hostname, at most 16 topology labels and at most 8 unique zone/node hints")
 def check_slice_endpoints(obj: dict, ctx: object) -> Iterator[Problem]:
     rid = "endpointslice-endpoints"
     t = obj.get("addressType")
@@ -134,6 +153,7 @@ def check_slice_endpoints(obj: dict, ctx: object) -> Iterator[Problem]:
         if isinstance(node, str):
             for msg in formats.name_is_dns_subdomain(node):
                 yield invalid(rid, p + ("nodeName",), node, msg)
+        yield from _hints(rid, get_dict(ep, "hints"), p + ("hints",))
         topo = get_dict(ep, "deprecatedTopology")
         if len(topo) > MAX_TOPOLOGY_LABELS:
             yield too_many(rid, p + ("deprecatedTopology",), len(topo), MAX_TOPOLOGY_LABELS)
@@ -160,10 +180,7 @@ def check_slice_ports(obj: dict, ctx: object) -> Iterator[Problem]:
         proto = protocol(port)
         if proto not in PORT_PROTOCOLS:
             yield not_supported(rid, p + ("protocol",), proto, PORT_PROTOCOLS)
-        num = port.get("port")
-        if num is not None:
-            for msg in formats.is_valid_port_num(num):
-                yield invalid(rid, p + ("port",), num, msg)
+        # The server does not range-check slice port numbers (nil means "all ports").
         app = port.get("appProtocol")
         if isinstance(app, str):
             for msg in formats.is_qualified_name(app):

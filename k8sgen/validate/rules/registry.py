@@ -4,9 +4,10 @@ Every rule is a generator `fn(obj, ctx) -> Iterator[Problem]` registered with `@
 The registry keeps rules in registration order, so problems come out in a stable order, and is the
 single source for the generated rule documentation (`RULES`).
 
-Messages follow `k8s.io/apimachinery/pkg/util/validation/field` (`errors.go`): the field path, the
-error type ("Invalid value", "Required value", ...) and the detail, exactly as `kubectl apply`
-shows them, so a user can search for the text and find the Kubernetes documentation.
+Messages follow `k8s.io/apimachinery/pkg/util/validation/field` (`errors.go`): the error type
+("Invalid value", "Required value", ...) and the detail, as `kubectl apply` shows them after the
+field path, so a user can search for the text and find the Kubernetes documentation. The path
+itself is `Problem.path`; the report prints it in front of the message.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
 from ...errors import Problem
-from ...fieldpath import format_path
 
 RuleFn = Callable[[dict, object], Iterator[Problem]]
 
@@ -58,9 +58,9 @@ def show(value: object) -> str:
 
 
 def _problem(rule_id: str, path: tuple, text: str, hint: str, severity: str) -> Problem:
-    where = format_path(tuple(path))
-    message = f"{where}: {text}" if where else text
-    return Problem(message=message, rule=rule_id, severity=severity, path=tuple(path), hint=hint)
+    # The report puts `object: field.path: ` in front (k8sgen.report), which together with this
+    # text reads exactly like the API server's `field.path: Invalid value: ...`.
+    return Problem(message=text, rule=rule_id, severity=severity, path=tuple(path), hint=hint)
 
 
 def invalid(rule_id: str, path: tuple, value: object, detail: str, hint: str = "", severity: str = "error") -> Problem:

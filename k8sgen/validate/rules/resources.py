@@ -88,7 +88,8 @@ def check_resources(obj: dict, ctx: object) -> Iterator[Problem]:
                         yield invalid(rid, p, quantity.canonical(q), f"{quantity.canonical(q)} is not positive integer multiple of {quantity.canonical(size)}")
         limits, requests = parsed["limits"], parsed["requests"]
         for name, req in requests.items():
-            p = rpath + ("requests", name)
+            # The server reports the comparison at `resources.requests`, not at the key.
+            p = rpath + ("requests",)
             lim = limits.get(name)
             if lim is not None:
                 if req.value != lim.value and not _overcommit_allowed(name):

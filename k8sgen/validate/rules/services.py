@@ -28,6 +28,7 @@ IP_FAMILY_POLICIES = ("PreferDualStack", "RequireDualStack", "SingleStack")
 TRAFFIC_POLICIES = ("Cluster", "Local")
 MAX_CLIENT_IP_AFFINITY_SECONDS = 86400
 DEFAULT_NODE_PORT_RANGE = (30000, 32767)
+SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
 
 
 def traffic_distributions(version: tuple) -> tuple:
@@ -156,8 +157,10 @@ def check_node_ports(obj: dict, ctx: object) -> Iterator[Problem]:
         if not node_port:
             continue
         p = ("spec", "ports", i, "nodePort")
-        if svc.type == "ClusterIP":
-            yield forbidden(rid, p, "may not be used when `type` is 'ClusterIP'", hint="use type: NodePort or LoadBalancer, or drop nodePort")
+        if svc.type in ("ClusterIP", "ExternalName"):
+            # ValidateService rejects ClusterIP; for ExternalName the create fails later, when the
+            # registry finds the Service needs no node port ("creation will fail", ServicePort docs).
+            yield forbidden(rid, p, f"may not be used when `type` is '{svc.type}'", hint="use type: NodePort or LoadBalancer, or drop nodePort")
             continue
         key = (protocol(port), node_port)
         if key in seen:
@@ -289,7 +292,7 @@ def check_traffic_policy(obj: dict, ctx: object) -> Iterator[Problem]:
             yield not_supported(rid, ("spec", "trafficDistribution"), td, allowed)
 
 
-@rule("service-load-balancer", SVC, "loadBalancerSourceRanges, loadBalancerClass and allocateLoadBalancerNodePorts only on LoadBalancer Services; source ranges are CIDRs; the class is a qualified name")
+@rule("service-load-balancer", SVC, "loadBalancerSourceRanges (or its older annotation), loadBalancerClass and allocateLoadBalancerNodePorts only on LoadBalancer Services; source ranges are CIDRs; the class is a qualified name")
 def check_load_balancer(obj: dict, ctx: object) -> Iterator[Problem]:
     rid = "service-load-balancer"
     svc = _Svc(obj)
@@ -304,6 +307,19 @@ def check_load_balancer(obj: dict, ctx: object) -> Iterator[Problem]:
             value = cidr.strip() if isinstance(cidr, str) else cidr
             if not is_valid_cidr(value):
                 yield invalid(rid, ("spec", "loadBalancerSourceRanges", i), value, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)")
+    else:
+        # The older annotation still counts when the field is empty.
+        ann = get_dict(obj, "metadata", "annotations").get(SOURCE_RANGES_ANNOTATION)
+        if isinstance(ann, str):
+            ap = ("metadata", "annotations", SOURCE_RANGES_ANNOTATION)
+            if not lb:
+                yield forbidden(rid, ap, only_lb)
+            text = ann.strip()
+            for cidr in text.split(",") if text else ():
+                value = cidr.strip()
+                if not is_valid_cidr(value):
+                    yield invalid(rid, ap, value, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)",
+                                  hint="prefer spec.loadBalancerSourceRanges")
     if s.get("allocateLoadBalancerNodePorts") is not None and not lb:
         yield forbidden(rid, ("spec", "allocateLoadBalancerNodePorts"), only_lb)
     cls = s.get("loadBalancerClass")

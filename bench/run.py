@@ -1,0 +1,463 @@
+#!/usr/bin/env python3
+"""k8sgen's benchmark: whole-process wall time and peak memory beside the tools users already have.
+
+    python bench/run.py                 # the full run (about 10 minutes; kustomize at N=1000 dominates)
+    python bench/run.py --quick         # N=1000 without kustomize, kubernetes-validate capped at N=100
+    python bench/run.py --smoke         # seconds: proves the script works (the test suite runs this)
+
+Standard library only. Every command runs as its own process; wall time is measured around it
+and peak RSS comes from the kernel (`os.wait4`'s ru_maxrss for that child), so no `time`, no
+`hyperfine` is needed. Each number is a median over several runs after one warm-up run.
+
+Writes a Markdown report (default bench/RESULTS.md) and prints it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import specs  # noqa: E402  (bench/specs.py: the inputs)
+
+PYYAML_FLOOR = (
+    "import sys, yaml\n"
+    "with open(sys.argv[1]) as f:\n"
+    "    docs = list(yaml.load_all(f, Loader=yaml.CSafeLoader))\n"
+    "with open(sys.argv[2], 'w') as f:\n"
+    "    yaml.dump_all(docs, f, Dumper=yaml.CSafeDumper)\n"
+)
+
+
+@dataclass
+class Measure:
+    """One command measured: medians over `runs` (after a warm-up), or why it was not run."""
+
+    label: str
+    seconds: float | None = None
+    rss_mib: float | None = None
+    runs: int = 0
+    note: str = ""
+    samples: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.seconds is not None
+
+
+def run_once(cmd: list[str], env: dict | None, timeout: float | None, stdout_path: str | None = None) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS MiB, exit code) of one process."""
+    out = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL
+    try:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env)
+        deadline = None if timeout is None else start + timeout
+        # wait4 gives this child's own rusage (ru_maxrss: peak RSS in KiB on Linux).
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if deadline is not None and time.perf_counter() > deadline:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                raise TimeoutError
+            time.sleep(0.0005 if time.perf_counter() - start < 0.5 else 0.01)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        stderr = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+        if proc.stderr:
+            proc.stderr.close()
+        if proc.returncode != 0:
+            raise RuntimeError(f"exit {proc.returncode}: {' '.join(cmd)}\n{stderr[-2000:]}")
+        return wall, usage.ru_maxrss / 1024, proc.returncode
+    finally:
+        if stdout_path:
+            out.close()
+
+
+def measure_group(items: list[tuple], runs: int, warmup: bool = True, timeout: float | None = None) -> list[Measure]:
+    """Measure several commands round-robin (one run of each, `runs` times), so that load from
+    other processes on a shared machine falls on all of them alike and the ratios stay fair.
+
+    items: (label, cmd or None, env or None[, note when cmd is None]).
+    """
+    ms = []
+    live = []
+    for item in items:
+        label, cmd, env = item[:3]
+        m = Measure(label)
+        if cmd is None:
+            m.note = item[3] if len(item) > 3 else "not installed"
+        else:
+            live.append((m, cmd, env))
+        ms.append(m)
+    for r in range(runs + (1 if warmup else 0)):
+        for m, cmd, env in live:
+            if m.note:  # failed or timed out before: do not retry
+                continue
+            try:
+                wall, rss, _rc = run_once(cmd, env, timeout)
+            except TimeoutError:
+                m.note = f"timed out after {timeout:.0f} s"
+                continue
+            except (RuntimeError, OSError) as e:
+                m.note = f"failed: {str(e).splitlines()[0][:120]}"
+                print(f"  {m.label}: {e}", file=sys.stderr)
+                continue
+            if warmup and r == 0:
+                continue
+            m.samples.append((wall, rss))
+    for m in ms:
+        if m.samples and not m.note:
+            m.runs = len(m.samples)
+            m.seconds = statistics.median(w for w, _ in m.samples)
+            m.rss_mib = statistics.median(r for _, r in m.samples)
+    return ms
+
+
+def measure(label: str, cmd: list[str] | None, runs: int, env: dict | None = None, timeout: float | None = None,
+            warmup: bool = True, missing: str = "") -> Measure:
+    return measure_group([(label, cmd, env, missing or "not installed")], runs, warmup, timeout)[0]
+
+
+def find_tool(name: str) -> str | None:
+    """A tool next to this interpreter (its venv) first, then on PATH."""
+    local = Path(sys.executable).parent / name
+    if local.exists():
+        return str(local)
+    return shutil.which(name)
+
+
+def k8sgen_cmd(args) -> tuple[list[str], dict]:
+    """How k8sgen is started: the venv's console script if installed there, else `python -m k8sgen`."""
+    env = dict(os.environ)
+    env.pop("K8SGEN_DEBUG", None)
+    if args.k8sgen:
+        return args.k8sgen.split(), env
+    script = Path(sys.executable).parent / "k8sgen"
+    if script.exists() and not args.checkout:
+        return [str(script)], env
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return [sys.executable, "-m", "k8sgen"], env
+
+
+def fmt_s(m: Measure) -> str:
+    if not m.ok:
+        return "—"
+    return f"{m.seconds * 1000:.0f} ms" if m.seconds < 10 else f"{m.seconds:.1f} s"
+
+
+def fmt_mib(m: Measure) -> str:
+    return f"{m.rss_mib:.0f}" if m.ok else "—"
+
+
+def ratio(m: Measure, ref: Measure) -> str:
+    if not (m.ok and ref.ok) or ref.seconds == 0:
+        return "—"
+    r = m.seconds / ref.seconds
+    return f"{r:.2f}×" if r < 10 else f"{r:.0f}×"
+
+
+def count_objects(stream_path: str) -> int:
+    n = 0
+    with open(stream_path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("kind: "):
+                n += 1
+    return n
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def bench_small(args, work: Path, kcmd: list[str], kenv: dict) -> tuple[list[Measure], list[str]]:
+    spec = work / "small.yaml"
+    spec.write_text(specs.SMALL, encoding="utf-8")
+    runs = args.small_runs
+    kubectl = find_tool("kubectl")
+    rows = measure_group([
+        ("`python -c pass` (bare interpreter)", [sys.executable, "-c", "pass"], None),
+        ('`python -c "import yaml"` (interpreter floor)', [sys.executable, "-c", "import yaml"], None),
+        ("`k8sgen --version`", kcmd + ["--version"], kenv),
+        ("`k8sgen render small.yaml` (with validation)", kcmd + ["render", str(spec)], kenv),
+        ("`k8sgen validate small.yaml`", kcmd + ["validate", str(spec)], kenv),
+        (
+            "`kubectl create service clusterip x --tcp=80:8080 --dry-run=client -o yaml`",
+            [kubectl, "create", "service", "clusterip", "x", "--tcp=80:8080", "--dry-run=client", "-o", "yaml"] if kubectl else None,
+            None,
+        ),
+    ], runs, warmup=not args.smoke)
+    ref = rows[3]
+    lines = [
+        f"### Small: one spec with a pod, a service, a service account, its role and binding ({runs} runs, medians, after a warm-up)",
+        "",
+        "| command | wall | peak RSS (MiB) | ratio to `k8sgen render` |",
+        "|---|---:|---:|---:|",
+    ]
+    for m in rows:
+        note = f" ({m.note})" if m.note else ""
+        lines.append(f"| {m.label}{note} | {fmt_s(m)} | {fmt_mib(m)} | {ratio(m, ref)} |")
+    return rows, lines
+
+
+@dataclass
+class LargeRow:
+    tool: str
+    by_n: dict = field(default_factory=dict)  # n -> Measure
+
+
+def bench_large(args, work: Path, kcmd: list[str], kenv: dict) -> tuple[dict, dict, list[str]]:
+    kubectl = find_tool("kubectl")
+    kv = find_tool("kubernetes-validate")
+    tools = {
+        "render": LargeRow("`k8sgen render` (render + full validation)"),
+        "validate": LargeRow("`k8sgen validate` on the rendered stream"),
+        "pyyaml": LargeRow("PyYAML C load+dump of the stream (floor)"),
+        "kv": LargeRow("`kubernetes-validate --strict` on the stream"),
+        "kustomize": LargeRow("`kubectl kustomize` over the stream"),
+    }
+    objects: dict = {}
+    for n in args.sizes:
+        runs = args.large_runs if n < 1000 else max(1, args.large_runs_1000)
+        print(f"N = {n}: {runs} run(s) each", file=sys.stderr)
+        d = work / f"n{n}"
+        d.mkdir(exist_ok=True)
+        spec = d / "spec.yaml"
+        spec.write_text(specs.large(n), encoding="utf-8")
+        stream = d / "stream.yaml"
+        # The rendered stream every other tool reads; rendering it once here also checks it passes.
+        wall, _rss, _ = run_once(kcmd + ["render", str(spec)], kenv, None, str(stream))
+        objects[n] = count_objects(str(stream))
+        tools["render"].by_n[n], tools["validate"].by_n[n], tools["pyyaml"].by_n[n] = measure_group([
+            ("render", kcmd + ["render", str(spec)], kenv),
+            ("validate", kcmd + ["validate", str(stream)], kenv),
+            ("pyyaml", [sys.executable, "-c", PYYAML_FLOOR, str(stream), os.devnull], None),
+        ], runs, warmup=not args.smoke)
+        if kv is None:
+            tools["kv"].by_n[n] = Measure("kv", note="not installed")
+        elif n > args.max_kv:
+            tools["kv"].by_n[n] = Measure("kv", note=f"skipped (--max-kubernetes-validate {args.max_kv})")
+        else:
+            tools["kv"].by_n[n] = measure(
+                "kv", [kv, "--strict", "--quiet", "-k", args.kube_version + ".0", str(stream)],
+                1 if n >= 1000 else runs, warmup=n < 1000 and not args.smoke, timeout=args.timeout,
+            )
+        if kubectl is None:
+            tools["kustomize"].by_n[n] = Measure("kustomize", note="not installed")
+        elif n > args.max_kustomize:
+            tools["kustomize"].by_n[n] = Measure("kustomize", note=f"skipped (--max-kustomize {args.max_kustomize})")
+        else:
+            kdir = d / "kustomize"
+            kdir.mkdir(exist_ok=True)
+            shutil.copy(stream, kdir / "stream.yaml")
+            (kdir / "kustomization.yaml").write_text("resources:\n- stream.yaml\n", encoding="utf-8")
+            tools["kustomize"].by_n[n] = measure(
+                "kustomize", [kubectl, "kustomize", str(kdir)],
+                1 if n >= 1000 else runs, warmup=n < 1000 and not args.smoke, timeout=args.timeout,
+            )
+    return tools, objects, large_table(args, tools, objects)
+
+
+def exponent(row: LargeRow, lo: int, hi: int, objects: dict) -> str:
+    a, b = row.by_n.get(lo), row.by_n.get(hi)
+    if not (a and b and a.ok and b.ok) or a.seconds <= 0:
+        return "—"
+    return f"{math.log(b.seconds / a.seconds) / math.log(objects[hi] / objects[lo]):.2f}"
+
+
+def large_table(args, tools: dict, objects: dict) -> list[str]:
+    sizes = list(args.sizes)
+    lines = [
+        f"### Large: N apps, 6 objects each (medians of {args.large_runs} runs after a warm-up; "
+        f"{args.large_runs_1000} at N = 1000; kubernetes-validate and kustomize run once, without warm-up, at N = 1000)",
+        "",
+    ]
+    head = "| tool | " + " | ".join(f"N={n} ({objects[n]} obj): wall · µs/obj · MiB · ×render" for n in sizes)
+    lo, hi = (sizes[-2], sizes[-1]) if len(sizes) >= 2 else (None, None)
+    if lo is not None:
+        head += f" | exponent N={lo}→{hi}"
+    lines.append(head + " |")
+    lines.append("|---|" + "---:|" * (len(sizes) + (1 if lo is not None else 0)))
+    ref = tools["render"]
+    for key, row in tools.items():
+        cells = []
+        for n in sizes:
+            m = row.by_n.get(n)
+            if m is None or not m.ok:
+                cells.append(m.note if m else "—")
+                continue
+            us = m.seconds / objects[n] * 1e6
+            cells.append(f"{fmt_s(m)} · {us:,.0f} · {fmt_mib(m)} · {ratio(m, ref.by_n[n])}")
+        line = f"| {row.tool} | " + " | ".join(cells)
+        if lo is not None:
+            line += f" | {exponent(row, lo, hi, objects)}"
+        lines.append(line + " |")
+    # kubernetes-validate capped: an extrapolation, marked as one (linear in objects from the
+    # largest N it ran at; it validates object by object, so linear is its own best case).
+    kv = tools["kv"]
+    ran = [n for n in sizes if kv.by_n.get(n) and kv.by_n[n].ok]
+    capped = [n for n in sizes if kv.by_n.get(n) and not kv.by_n[n].ok and "skipped" in kv.by_n[n].note]
+    if ran and capped:
+        base = max(ran)
+        for n in capped:
+            est = kv.by_n[base].seconds * objects[n] / objects[base]
+            kv.by_n[n].note += f"; **extrapolated** linearly from N={base}: ≈{est:.0f} s"
+            lines.append(f"\n*kubernetes-validate at N={n} was not run; extrapolated linearly from N={base}: ≈{est:.0f} s "
+                         f"(≈{est / ref.by_n[n].seconds:.0f}× `k8sgen render`)*" if ref.by_n.get(n) and ref.by_n[n].ok else "")
+    return lines
+
+
+def targets(small: list[Measure], tools: dict, objects: dict, args) -> list[str]:
+    """The issue's targets, each with the measured value beside it (informational, not a test)."""
+    lines = ["### Targets (ratios from this run)", "", "| target | measured | met |", "|---|---|:---:|"]
+
+    def row(text: str, value: str, ok: bool | None) -> None:
+        lines.append(f"| {text} | {value} | {'—' if ok is None else ('yes' if ok else '**no**')} |")
+
+    bare, _floor, version, render_small, _v, kubectl = small
+    if version.ok and bare.ok:
+        r = version.seconds / bare.seconds
+        row("`k8sgen --version` ≤ 2× bare interpreter", f"{r:.2f}× ({fmt_s(version)} vs {fmt_s(bare)})", r <= 2)
+    if render_small.ok and kubectl.ok:
+        r = render_small.seconds / kubectl.seconds
+        row("`k8sgen render small.yaml` ≤ 2× `kubectl create service … --dry-run`", f"{r:.2f}× ({fmt_s(render_small)} vs {fmt_s(kubectl)})", r <= 2)
+    big = max(objects) if objects else None
+    if big is not None:
+        rend, val, floor, kv = (tools[k].by_n.get(big) for k in ("render", "validate", "pyyaml", "kv"))
+        if rend and floor and rend.ok and floor.ok:
+            r = rend.seconds / floor.seconds
+            row(f"N={big}: `k8sgen render` ≤ 0.5× PyYAML C load+dump", f"{r:.2f}× ({fmt_s(rend)} vs {fmt_s(floor)})", r <= 0.5)
+        if val and kv and val.ok:
+            if kv.ok:
+                r = kv.seconds / val.seconds
+                row(f"N={big}: `k8sgen validate` ≥ 30× faster than kubernetes-validate", f"{r:.0f}× ({fmt_s(val)} vs {fmt_s(kv)})", r >= 30)
+            elif "extrapolated" in kv.note:
+                row(f"N={big}: `k8sgen validate` ≥ 30× faster than kubernetes-validate", f"kubernetes-validate not run at N={big} ({kv.note})", None)
+        sizes = sorted(objects)
+        if len(sizes) >= 2:
+            lo, hi = sizes[-2], sizes[-1]
+            for key in ("render", "validate"):
+                e = exponent(tools[key], lo, hi, objects)
+                if e != "—":
+                    row(f"`k8sgen {key}` scaling exponent N={lo}→{hi} ≤ 1.1", e, float(e) <= 1.1)
+        for key in ("render", "validate"):
+            m = tools[key].by_n.get(big)
+            if m and m.ok:
+                row(f"N={big}: `k8sgen {key}` peak memory < 300 MiB", f"{m.rss_mib:.0f} MiB", m.rss_mib < 300)
+    return lines
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()} ({sys.executable}), {platform.system()} {platform.release()}"
+
+
+def tool_versions(kcmd: list[str], kenv: dict) -> str:
+    out = []
+    for label, cmd, env in (
+        ("k8sgen", kcmd + ["--version"], kenv),
+        ("kubectl", [find_tool("kubectl") or "kubectl", "version", "--client"], None),
+        ("kubernetes-validate", [find_tool("kubernetes-validate") or "kubernetes-validate", "--version"], None),
+    ):
+        try:
+            text = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=30).stdout.strip().splitlines()
+            out.append(f"{label}: {text[0] if text else '?'}")
+        except (OSError, subprocess.SubprocessError):
+            out.append(f"{label}: not installed")
+    import yaml
+
+    out.append(f"PyYAML {yaml.__version__} (libyaml: {'yes' if hasattr(yaml, 'CSafeLoader') else 'no'})")
+    return "; ".join(out)
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="10,100,1000", help="comma-separated app counts N (default 10,100,1000)")
+    ap.add_argument("--small-runs", type=int, default=15, help="runs per small command (default 15)")
+    ap.add_argument("--large-runs", type=int, default=5, help="runs per large command for N < 1000 (default 5)")
+    ap.add_argument("--large-runs-1000", type=int, default=3, help="runs per k8sgen/PyYAML command at N >= 1000 (default 3)")
+    ap.add_argument("--max-kustomize", type=int, default=1000, help="largest N to run kubectl kustomize at (it is quadratic: ~4 min at 1000)")
+    ap.add_argument("--max-kubernetes-validate", dest="max_kv", type=int, default=1000,
+                    help="largest N to run kubernetes-validate at (~2.5 min at 1000); larger N are extrapolated, marked so")
+    ap.add_argument("--timeout", type=float, default=900, help="seconds before one kustomize/kubernetes-validate run is abandoned")
+    ap.add_argument("--kube-version", default="1.35", help="version kubernetes-validate checks against (default 1.35)")
+    ap.add_argument("--quick", action="store_true", help="skip kustomize above N=100 and cap kubernetes-validate at N=100")
+    ap.add_argument("--smoke", action="store_true", help="tiny sizes and single runs: proves the script works")
+    ap.add_argument("--k8sgen", help="command that starts k8sgen (default: the venv's console script, else python -m k8sgen)")
+    ap.add_argument("--checkout", action="store_true", help="run this checkout (python -m k8sgen) even if a console script is installed")
+    ap.add_argument("--out", default=str(HERE / "RESULTS.md"), help="where to write the Markdown report ('-' for none)")
+    args = ap.parse_args(argv)
+    args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.quick:
+        args.max_kustomize = min(args.max_kustomize, 100)
+        args.max_kv = min(args.max_kv, 100)
+    if args.smoke:
+        args.sizes, args.small_runs, args.large_runs, args.large_runs_1000 = [1, 2], 1, 1, 1
+
+    kcmd, kenv = k8sgen_cmd(args)
+    load0 = _load()
+    with tempfile.TemporaryDirectory(prefix="k8sgen-bench-") as tmp:
+        work = Path(tmp)
+        print("small…", file=sys.stderr)
+        small, small_lines = bench_small(args, work, kcmd, kenv)
+        tools, objects, large_lines = bench_large(args, work, kcmd, kenv)
+    report = [
+        "## Benchmark results" + (" (smoke run: not representative)" if args.smoke else ""),
+        "",
+        f"Generated by `python bench/run.py {' '.join(argv if argv is not None else sys.argv[1:])}`".rstrip() + f" on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+        f"Machine: {machine()}.",
+        f"Tools: {tool_versions(kcmd, kenv)}.",
+        f"k8sgen started as: `{' '.join(Path(c).name if i == 0 else c for i, c in enumerate(kcmd))}`.",
+        "",
+        "Wall time is the whole process (start-up included); peak RSS is the kernel's ru_maxrss for that process. "
+        "Commands in one table are run round-robin, so load from other processes falls on all of them alike; "
+        f"load average at the start: {load0}, at the end: {_load()}.",
+        "",
+        *small_lines,
+        "",
+        *large_lines,
+        "",
+        *targets(small, tools, objects, args),
+        "",
+    ]
+    text = "\n".join(report)
+    print(text)
+    if args.out != "-":
+        out = Path(args.out)
+        old = out.read_text(encoding="utf-8") if out.exists() else ""
+        # Keep everything below the generated section (the hand-written analysis).
+        marker = "<!-- end of generated results -->"
+        tail = old.split(marker, 1)[1] if marker in old else ""
+        out.write_text(text + "\n" + marker + tail, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

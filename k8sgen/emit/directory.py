@@ -1,0 +1,342 @@
+"""Write rendered objects into a directory kustomize can build, all or nothing.
+
+Rules (docs/ecosystem.md has the user-facing version):
+- One file per object, named like `kustomize build -o`, plus `kustomization.yaml` and a record of
+  what k8sgen wrote, `.k8sgen-manifest.json` (file name -> sha256, and the specs rendered there).
+- All or nothing: the new content is built in a temporary directory beside DIR and swapped in with
+  one atomic exchange of directory entries (renameat2 RENAME_EXCHANGE on Linux; two renames
+  elsewhere). A run killed at any moment leaves the old or the new complete output, never a mix.
+- Files k8sgen did not write are never modified: they are hard-linked into the new directory (same
+  inode, same bytes, same mtime), and a name k8sgen would need that is taken by such a file is an
+  error. Files k8sgen wrote earlier but no longer produces are removed.
+- A generated file edited by hand since k8sgen wrote it (its sha256 differs from the record) is not
+  overwritten or removed silently: that is an error unless `force` is given. Put the change into the
+  spec, or into an overlay that patches this base.
+"""
+
+from __future__ import annotations
+
+import difflib
+import errno
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from ..errors import Problem, SourcePos
+from . import kustomize
+
+MANIFEST = ".k8sgen-manifest.json"
+_TMP_MARK = ".k8sgen-new-"
+_OLD_MARK = ".k8sgen-old-"
+# Test hook: seconds to sleep after each file written into the temporary directory, so a test can
+# kill the writer mid-way and check that DIR still holds the complete old output.
+SLOW_WRITE_ENV = "K8SGEN_TEST_SLOW_WRITE"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Planned:
+    """What one output directory should hold."""
+
+    path: Path  # the directory as the user named it (for messages)
+    files: dict  # file name -> text, including kustomization.yaml
+    specs: list = field(default_factory=list)  # spec paths relative to the directory (recorded)
+
+    def manifest_text(self) -> str:
+        record = {
+            "generator": "k8sgen",
+            "files": {n: sha256(t.encode()) for n, t in sorted(self.files.items())},
+            "specs": sorted(self.specs),
+        }
+        return json.dumps(record, indent=2, sort_keys=True) + "\n"
+
+
+def plan(path: str | Path, objects: Sequence, specs: Iterable[str] = ()) -> Planned:
+    """`objects` are RenderedObjects (with `.obj` and `.text`), in apply order."""
+    names = kustomize.file_names([o.obj for o in objects])
+    files = {}
+    for name, o in zip(names, objects):
+        if "/" in name or name.startswith("."):  # object names never allow this; be sure anyway
+            raise ValueError(f"unsafe file name {name!r}")
+        files[name] = o.text
+    files[kustomize.KUSTOMIZATION] = kustomize.kustomization_text(names)
+    return Planned(Path(path), files, list(specs))
+
+
+@dataclass
+class Record:
+    files: dict  # name -> sha256
+    specs: list
+
+
+def read_record(directory: Path) -> Record | None:
+    p = directory / MANIFEST
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+        files = data["files"]
+        if not isinstance(files, dict) or not all(isinstance(k, str) and "/" not in k and isinstance(v, str) for k, v in files.items()):
+            raise ValueError("files")
+        specs = [s for s in data.get("specs", []) if isinstance(s, str)]
+        return Record(files, specs)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        # A broken record must not make us delete anything: treat every file as foreign.
+        return Record({}, [])
+
+
+def _problem(directory: Path, name: str, message: str, rule: str, hint: str) -> Problem:
+    return Problem(message=message, rule=rule, pos=SourcePos(str(directory / name), 0, 0), hint=hint)
+
+
+def conflicts(p: Planned, force: bool = False) -> list[Problem]:
+    """Why writing `p` would clobber something that is not ours to change (empty: safe)."""
+    d = p.path
+    if not d.exists():
+        return []
+    if not d.is_dir():
+        return [Problem(message="output path exists and is not a directory", rule="output-not-directory", pos=SourcePos(str(d), 0, 0))]
+    rec = read_record(d) or Record({}, [])
+    out = []
+    for name in sorted(set(p.files) | set(rec.files)):
+        f = d / name
+        if not f.is_file() and not f.is_symlink():
+            continue
+        if name not in rec.files:
+            if name in p.files:
+                out.append(_problem(d, name, "k8sgen would write this file, but it was not written by k8sgen", "output-foreign-file",
+                                    "k8sgen never overwrites files it did not write: move or delete it, then run again"))
+            continue
+        if force:
+            continue
+        try:
+            current = sha256(f.read_bytes())
+        except OSError:
+            current = ""
+        wanted = sha256(p.files[name].encode()) if name in p.files else None
+        if current != rec.files[name] and current != wanted:  # a hand edit that the new output would lose
+            out.append(_problem(d, name, "this generated file was edited by hand since k8sgen wrote it", "output-edited",
+                                "move the change into the spec (or into an overlay patching this directory), then rerun with --force to overwrite it"))
+    return out
+
+
+def changes(p: Planned) -> list[str]:
+    """Names of files that writing `p` would add, change or remove (the record included)."""
+    d = p.path
+    rec = read_record(d) if d.is_dir() else None
+    out = []
+    for name, text in p.files.items():
+        f = d / name
+        try:
+            if f.read_bytes() != text.encode():
+                out.append(name)
+        except OSError:
+            out.append(name)
+    if rec is not None:
+        out += [n for n in rec.files if n not in p.files and (d / n).exists()]
+    try:
+        if (d / MANIFEST).read_text(encoding="utf-8") != p.manifest_text():
+            out.append(MANIFEST)
+    except OSError:
+        out.append(MANIFEST)
+    return sorted(set(out))
+
+
+def diff(p: Planned) -> str:
+    """A unified diff from what DIR holds to what k8sgen would write ('' when up to date)."""
+    d = p.path
+    rec = read_record(d) if d.is_dir() else None
+    names = sorted(set(p.files) | {n for n in (rec.files if rec else {}) if (d / n).exists()})
+    chunks = []
+    for name in names:
+        f = d / name
+        try:
+            old = f.read_text(encoding="utf-8")
+            old_label = f"a/{f}"
+        except (OSError, UnicodeDecodeError):
+            old, old_label = "", "/dev/null"
+        new = p.files.get(name)
+        new_label = f"b/{f}" if new is not None else "/dev/null"
+        chunks.append(unified(old, new or "", old_label, new_label))
+    out = "".join(chunks)
+    if not out and changes(p):
+        out = f"--- a/{d / MANIFEST}\n+++ b/{d / MANIFEST}\n@@ record of generated files is out of date @@\n"
+    return out
+
+
+def unified(old: str, new: str, old_label: str, new_label: str) -> str:
+    lines = list(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), old_label, new_label))
+    return "".join(l if l.endswith("\n") else l + "\n\\ No newline at end of file\n" for l in lines)
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+class _DirLock:
+    """An exclusive flock on DIR's parent: parallel k8sgen runs (pre-commit batches) take turns.
+
+    Locking the parent directory itself leaves no lock file behind in the user's repository.
+    """
+
+    def __init__(self, parent: Path):
+        self.parent = parent
+        self.fd: int | None = None
+
+    def __enter__(self):
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX: no locking
+            return self
+        self.fd = os.open(self.parent, os.O_RDONLY)
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        if self.fd is not None:
+            os.close(self.fd)  # closing releases the lock
+
+
+def write(p: Planned) -> list[str]:
+    """Make DIR hold exactly `p` (plus the files that are not k8sgen's). Returns what changed.
+
+    Call `conflicts()` first; this function assumes writing is allowed.
+    """
+    target = Path(os.path.realpath(p.path))  # DIR may be a symlink: swap the directory it names
+    parent = target.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    with _DirLock(parent):
+        _remove_leftovers(parent, target.name)
+        changed = changes(Planned(target, p.files, p.specs))
+        if not changed:
+            return []
+        tmp = parent / f".{target.name}{_TMP_MARK}{os.getpid()}"
+        tmp.mkdir()
+        try:
+            _fill(tmp, target, p)
+            if target.exists():
+                _swap(tmp, target)
+                _adopt_late_arrivals(tmp, target, p)
+                shutil.rmtree(tmp)
+            else:
+                os.rename(tmp, target)
+            _fsync_dir(parent)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return changed
+
+
+def _fill(tmp: Path, target: Path, p: Planned) -> None:
+    delay = float(os.environ.get(SLOW_WRITE_ENV) or 0)
+    if target.exists():
+        os.chmod(tmp, target.stat().st_mode & 0o7777)
+        rec = read_record(target) or Record({}, [])
+        for entry in sorted(os.listdir(target)):
+            if entry in rec.files or entry == MANIFEST or entry in p.files:
+                continue
+            _link_tree(target / entry, tmp / entry)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)
+    for name, text in sorted(p.files.items()):
+        _write_file(tmp / name, text.encode())
+        if delay:
+            time.sleep(delay)
+    _write_file(tmp / MANIFEST, p.manifest_text().encode())  # last: its presence marks a complete set
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _link_tree(src: Path, dst: Path) -> None:
+    """Carry a foreign entry into the new directory without changing it: hard links, not copies."""
+    if src.is_symlink():
+        os.symlink(os.readlink(src), dst)
+    elif src.is_dir():
+        dst.mkdir()
+        shutil.copystat(src, dst)
+        for entry in os.listdir(src):
+            _link_tree(src / entry, dst / entry)
+    else:
+        os.link(src, dst, follow_symlinks=False)
+
+
+def _swap(tmp: Path, target: Path) -> None:
+    """Exchange the two directory entries atomically where the OS can; else rename twice."""
+    if _rename_exchange(tmp, target):
+        return
+    old = target.parent / f".{target.name}{_OLD_MARK}{os.getpid()}"
+    os.rename(target, old)
+    os.rename(tmp, target)
+    os.rename(old, tmp)
+
+
+def _rename_exchange(a: Path, b: Path) -> bool:
+    if not hasattr(os, "uname") or os.uname().sysname != "Linux":
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    AT_FDCWD, RENAME_EXCHANGE = -100, 2
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if fn(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False  # the file system cannot exchange: fall back to two renames
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _adopt_late_arrivals(old: Path, target: Path, p: Planned) -> None:
+    """A foreign file created in DIR while we were writing is now in the old tree: move it over."""
+    for entry in os.listdir(old):
+        if entry in p.files or entry == MANIFEST or (target / entry).exists() or (target / entry).is_symlink():
+            continue
+        rec = read_record(old)
+        if rec and entry in rec.files:
+            continue
+        os.rename(old / entry, target / entry)
+
+
+def _remove_leftovers(parent: Path, name: str) -> None:
+    """Temporary directories of a run that was killed (we hold the lock, so none is in use)."""
+    # Interrupted between the two renames of the fallback swap: put the old output back first.
+    if not (parent / name).exists():
+        for entry in sorted(os.listdir(parent)):
+            if entry.startswith(f".{name}{_OLD_MARK}"):
+                os.rename(parent / entry, parent / name)
+                break
+    for entry in os.listdir(parent):
+        if entry.startswith(f".{name}{_TMP_MARK}") or entry.startswith(f".{name}{_OLD_MARK}"):
+            shutil.rmtree(parent / entry, ignore_errors=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

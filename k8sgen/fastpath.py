@@ -1,0 +1,153 @@
+"""Start-up fast path: the common command lines, answered without importing typer.
+
+typer costs about 45 ms to import and, from version 0.20 on, builds pydantic adapters for the
+parameters of the command it runs (pydantic's import alone is about 150 ms), while a pre-commit
+hook pays start-up on every commit. So `__main__` first offers the command line to `parse`
+here: it understands exactly the plain, well-formed forms of `render`, `validate`, `version`,
+`schema` and `--version`, and returns None for anything else (help, completion, abbreviations,
+attached short values, `--`, unknown options or choices, missing arguments), which then goes to
+typer in `cli.run` unchanged. Both paths call the same command `run` functions through the same
+error mapping (`guarded`), and tests/test_fastpath.py runs a table of command lines through
+both and compares output and exit codes.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Callable
+
+# Options of each command as declared in cli.py: name -> (parameter, allowed values or None for
+# any text, or True for a flag).
+_COMMON = {
+    "--kube-version": ("kube_version", None),
+    "-k": ("kube_version", None),
+    "--strict": ("strict", True),
+    "--format": ("fmt", ("parsable", "json", "github")),
+}
+_OPTIONS = {
+    "render": {**_COMMON, "--output": ("output", ("yaml", "json")), "-o": ("output", ("yaml", "json"))},
+    "validate": dict(_COMMON),
+}
+_DEFAULTS = {
+    "render": {"output": "yaml", "kube_version": None, "strict": False, "fmt": "parsable"},
+    "validate": {"kube_version": None, "strict": False, "fmt": "parsable"},
+}
+
+
+def parse(argv: list[str]) -> tuple[str, list[str], dict] | None:
+    """(command, positional arguments, options) for a plain command line, else None."""
+    if not argv or any(k.startswith("_K8SGEN_COMPLETE") for k in os.environ):
+        return None
+    if argv == ["--version"]:
+        return ("--version", [], {})
+    command, rest = argv[0], argv[1:]
+    if command in ("version", "schema"):
+        return (command, [], {}) if not rest else None
+    options = _OPTIONS.get(command)
+    if options is None:
+        return None
+    values = dict(_DEFAULTS[command])
+    positional: list[str] = []
+    i = 0
+    while i < len(rest):
+        token = rest[i]
+        i += 1
+        if token == "-" or not token.startswith("-"):
+            positional.append(token)
+            continue
+        name, eq, value = token.partition("=")
+        if eq and not name.startswith("--"):
+            return None  # `-o=json` means the value "=json" to click: leave it to typer
+        spec = options.get(name)
+        if spec is None:
+            return None  # --help, -h, --, unknown or abbreviated options, `-ojson`
+        param, allowed = spec
+        if allowed is True:
+            if eq:
+                return None
+            values[param] = True
+            continue
+        if not eq:
+            if i >= len(rest):
+                return None
+            value = rest[i]
+            i += 1
+        if value.startswith("-") or (allowed is not None and value not in allowed):
+            return None
+        values[param] = value
+    if not positional:
+        return None
+    return (command, positional, values)
+
+
+def run(argv: list[str]) -> int | None:
+    """Run a plain command line without typer; None means "not plain, ask typer"."""
+    parsed = parse(argv)
+    if parsed is None:
+        return None
+    command, positional, options = parsed
+    return guarded(lambda: _dispatch(command, positional, options))
+
+
+def _dispatch(command: str, positional: list[str], options: dict) -> int:
+    if command == "--version":
+        from . import __version__
+
+        sys.stdout.write(f"k8sgen {__version__}\n")
+        return 0
+    if command == "version":
+        from .commands import info
+
+        return info.version()
+    if command == "schema":
+        from .commands import info
+
+        return info.schema()
+    if command == "render":
+        from .commands import render as cmd
+
+        return cmd.run(positional, **options)
+    from .commands import validate as cmd
+
+    return cmd.run(positional, **options)
+
+
+def guarded(call: Callable[[], object]) -> int:
+    """Call a command and map what escapes it to an exit code, never a traceback (cli.run's
+    contract, shared by both paths)."""
+    from .errors import EXIT_INTERNAL, EXIT_USAGE, K8sgenError
+
+    try:
+        rc = call()
+        return rc if isinstance(rc, int) else 0
+    except K8sgenError as e:
+        from . import report
+
+        report.write(e.problems, "parsable", sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `k8sgen render | head`: the reader left; not an error of ours.
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
+    except Exception as e:
+        # Click's exceptions, matched by shape: typer >= 0.20 vendors click as typer._click.
+        name = type(e).__name__
+        if name == "Exit":
+            return getattr(e, "exit_code", 0)
+        if name == "Abort":
+            sys.stderr.write("aborted\n")
+            return 130
+        if hasattr(e, "show") and hasattr(e, "exit_code"):
+            e.show(file=sys.stderr)
+            return EXIT_USAGE
+        # Anything else is a bug: say so in one line, keep the traceback for K8SGEN_DEBUG.
+        if os.environ.get("K8SGEN_DEBUG"):
+            raise
+        sys.stderr.write(f"k8sgen: internal error: {type(e).__name__}: {e}\n  (run with K8SGEN_DEBUG=1 for a traceback, and please report it)\n")
+        return EXIT_INTERNAL
