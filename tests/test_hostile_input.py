@@ -37,7 +37,7 @@ def _bomb() -> bytes:
 
 TAG_HINT = "  hint: k8sgen reads plain data only; remove the tag (quote the value if it must be text)\n"
 DUP_HINT = "  hint: YAML keys must be unique; remove or rename one of them\n"
-EMPTY = "{f}:1:1: error: the spec is empty (spec-empty)\n  hint: `k8sgen schema` prints every key a spec may have\n"
+EMPTY = "{f}:1:1: error: the spec is empty (spec-empty)\n  hint: `k8sgen init STORY` writes a starter spec; `k8sgen schema` prints every key a spec may have\n"
 NOT_MAPPING = "{f}:1:1: error: a spec is a mapping of keys (namespace, pods, services, …) at the top level (spec-not-mapping)\n"
 DEPTH = "{f}:%s: error: nesting deeper than 100 levels (yaml-depth)\n"
 
@@ -172,6 +172,9 @@ def test_subprocess_sample(tmp_path):
 def test_subprocess_stdin_and_paths(tmp_path):
     ran = run_subprocess(["render", "-"], stdin=CASES[3].data)
     assert (ran.code, ran.out, ran.err) == (2, "", CASES[3].err.format(f="<stdin>")), ran
+    for command in ("render", "validate"):  # through the start-up fast path, too
+        ran = run_subprocess([command, "-", "-"], stdin=b"pods: {}\n")
+        assert (ran.code, ran.out) == (2, "") and ran.err.startswith("<stdin>: error: '-' (stdin) is given more than once (usage-stdin)\n"), ran
     ran = run_subprocess(["render", "missing.yaml"], cwd=tmp_path)
     assert (ran.code, ran.out) == (2, "") and ran.err.startswith("missing.yaml: error: no such file (input-missing)\n"), ran
 
