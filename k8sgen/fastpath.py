@@ -76,8 +76,10 @@ def parse(argv: list[str]) -> tuple[str, list[str], dict] | None:
         if value.startswith("-") or (allowed is not None and value not in allowed):
             return None
         values[param] = value
-    if not positional or positional.count("-") > 1:
-        return None  # nothing to read, or stdin named twice: cli.run reports the usage error
+    if not positional:
+        return None
+    if positional.count("-") > 1:
+        return None  # typer's path reports stdin given twice (cli._stdin_once)
     return (command, positional, values)
 
 

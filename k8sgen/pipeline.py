@@ -41,7 +41,7 @@ def spec_document(source: SpecInput, name: str | None = None) -> Document:
 def parse_spec_text(text: str, name: str) -> Document:
     docs = yamlio.load_documents(text, name, mode="spec")
     if not docs:
-        raise SpecError(Problem(message="the spec is empty", rule="spec-empty", pos=SourcePos(name, 1, 1), hint="`k8sgen init STORY` writes a starter spec; `k8sgen schema` prints every key a spec may have"))
+        raise SpecError(Problem(message="the spec is empty", rule="spec-empty", pos=SourcePos(name, 1, 1), hint="start from `k8sgen init STORY`; `k8sgen schema` lists every key a spec may have"))
     if len(docs) > 1:
         pos = docs[1].locate(())
         raise SpecError(Problem(message="a spec file holds one YAML document, this one has more", rule="spec-multiple-documents", pos=pos, hint="put each spec in its own file, or merge them into one"))

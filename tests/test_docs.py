@@ -47,3 +47,9 @@ def test_spec_reference_is_current():
         capture_output=True, text=True, cwd=ROOT, check=True,
     )
     assert proc.stdout == (ROOT / "docs" / "spec-reference.md").read_text(), "run: python scripts/gen_spec_reference.py"
+
+
+def test_readme_parity_table_matches_the_report():
+    report = (ROOT / "docs" / "parity.md").read_text()
+    table = [line for line in report.splitlines() if line.startswith("| ")][:4]
+    assert "\n".join(table) in README, "copy the first table of docs/parity.md into the README"

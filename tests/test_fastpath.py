@@ -50,6 +50,7 @@ SAME = [
 ]
 
 TO_TYPER = [
+    ["render", "-", "-"],  # stdin twice: typer's path says so
     [],
     ["--help"],
     ["-h"],

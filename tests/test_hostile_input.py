@@ -37,7 +37,7 @@ def _bomb() -> bytes:
 
 TAG_HINT = "  hint: k8sgen reads plain data only; remove the tag (quote the value if it must be text)\n"
 DUP_HINT = "  hint: YAML keys must be unique; remove or rename one of them\n"
-EMPTY = "{f}:1:1: error: the spec is empty (spec-empty)\n  hint: `k8sgen init STORY` writes a starter spec; `k8sgen schema` prints every key a spec may have\n"
+EMPTY = "{f}:1:1: error: the spec is empty (spec-empty)\n  hint: start from `k8sgen init STORY`; `k8sgen schema` lists every key a spec may have\n"
 NOT_MAPPING = "{f}:1:1: error: a spec is a mapping of keys (namespace, pods, services, …) at the top level (spec-not-mapping)\n"
 DEPTH = "{f}:%s: error: nesting deeper than 100 levels (yaml-depth)\n"
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from k8sgen import pipeline
-from k8sgen.render import parse
+from k8sgen.templating import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -97,6 +97,8 @@ def pod_view(obj: Any) -> PodView | None:
     for key in tpath:
         node = as_dict(node).get(key)
     template = as_dict(node)
+    if not template.get("spec"):
+        return None  # no pod template to reason about (a stub or a broken workload)
     return PodView(obj, as_dict(template.get("metadata")), as_dict(template.get("spec")), tpath + ("spec",), namespace_of(obj))
 
 
