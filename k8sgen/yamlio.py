@@ -36,6 +36,7 @@ MAX_ALIAS_NODES = 10_000  # nodes an alias may expand to, in total per document 
 # deep flow nesting parses in quadratic time), so deeper input must be refused before composing.
 _SAFE_COMPOSE_DEPTH = 1_000
 _BLOCK_PREFIX = re.compile(r"^ *(?:[-?:]+[ \t]+)*", re.M)
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 # YAML's printable set; anything else is refused by the reader without a line and column.
 _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -264,6 +265,9 @@ def _syntax_error(e: yaml.MarkedYAMLError, name: str, text: str):
     line_text = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
     if "\t" in line_text[: (mark.column + 1) if mark else 0] or "'\\t'" in problem:
         hint = "YAML does not allow tabs for indentation; indent with spaces"
+    elif mark and "escape" in problem and _SURROGATE_ESCAPE.search(line_text, max(0, mark.column - 3), mark.column + 6):
+        # JSON writers escape emoji as UTF-16 surrogate pairs ("\ud83d\ude00"); YAML has none.
+        hint = "\\ud800-\\udfff are UTF-16 surrogates, not characters: write the character itself, or one escape such as \\U0001F600"
     elif e.context:
         hint = e.context.strip()
         if e.context_mark and e.context_mark is not mark:
