@@ -114,8 +114,11 @@ def build_report(cases: list[Case]) -> str:
         "Kubernetes source, and there is no API server here to replay them against, so 100% shows the",
         "rules do what the fixtures say, not that the fixtures match a live server. Known deviations",
         "are deliberate and documented in `k8sgen/validate/rules/volumes.py`: where the server names a",
-        "field that does not exist (`projected.path`, `downwarAPI`, `volumeMounts.subPath`), k8sgen",
-        "names the field to fix.",
+        "field that does not exist (`projected.path`, `downwarAPI`, `volumeMounts.subPath`,",
+        "`podAffinityTerm.namespace`), k8sgen names the field to fix. Rules for features newer than the",
+        "validation source available here (ContainerRestartRules, EnvFiles, RelaxedServiceNameValidation,",
+        "StrictIPCIDRValidation) follow the feature documentation: which objects they accept is",
+        "documented, but some of their messages are ours.",
     ]
     if misses["k8sgen"]:
         lines += ["", "Cases k8sgen gets wrong:", ""] + [f"- {m}" for m in misses["k8sgen"]]
