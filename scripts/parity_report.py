@@ -113,7 +113,7 @@ def build_report(cases: list[Case]) -> str:
         "Read the k8sgen column with care: the fixtures and the rules come from the same reading of the",
         "Kubernetes source, and there is no API server here to replay them against, so 100% shows the",
         "rules do what the fixtures say, not that the fixtures match a live server. Known deviations",
-        "are deliberate and documented in `k8sgen/validate/rules/volumes.py`: where the server names a",
+        "are deliberate and documented in the rule modules (`volumes.py`, `scheduling.py`): where the server names a",
         "field that does not exist (`projected.path`, `downwarAPI`, `volumeMounts.subPath`,",
         "`podAffinityTerm.namespace`), k8sgen names the field to fix. Rules for features newer than the",
         "validation source available here (ContainerRestartRules, EnvFiles, RelaxedServiceNameValidation,",
