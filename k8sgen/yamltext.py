@@ -19,6 +19,11 @@ import yaml
 _PLAIN_CHARS = re.compile(r"(?:[A-Za-z0-9_/]|-(?!--)(?=[A-Za-z0-9_/-]))[A-Za-z0-9_./:@+=,-]*\Z")
 # go-yaml v2 (behind kubectl) also reads these as booleans; PyYAML does not.
 _GO_BOOLS = {"y", "Y", "n", "N"}
+# go-yaml v2 reads a plain scalar that starts with a digit or sign as a number when, with every
+# `_` removed, Go's strconv.ParseInt(s, 0, 64) or its float pattern accepts it: so `0B101`,
+# `0X1F`, `0O17`, `09`, `0129` and `1e1_0` are numbers to kubectl but text to PyYAML.
+_GO_INT = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+)\Z")
+_GO_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _STR_TAG = "tag:yaml.org,2002:str"
 _ESCAPES = {
     "\0": "\\0", "\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v", "\f": "\\f",
@@ -39,12 +44,19 @@ def _printable(ch: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _plain_ok(s: str) -> bool:
-    if not _PLAIN_CHARS.match(s) or s.endswith(":") or s in _GO_BOOLS:
+    if not _PLAIN_CHARS.match(s) or s.endswith(":") or s in _GO_BOOLS or _go_number(s):
         return False
     from .yamlio import resolve_core
 
     implicit = yaml.resolver.Resolver.resolve(yaml.resolver.Resolver, yaml.ScalarNode, s, (True, False))
     return implicit == _STR_TAG and isinstance(resolve_core(s), str)
+
+
+def _go_number(s: str) -> bool:
+    if not s or s[0] not in "+-.0123456789":
+        return False
+    digits = s.replace("_", "")
+    return bool(_GO_INT.match(digits) or _GO_FLOAT.match(digits))
 
 
 def quoted(s: str) -> str:

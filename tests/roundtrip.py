@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 import yaml
@@ -142,8 +144,20 @@ def render_all_ways(spec: dict, route: str) -> Outcome:
         "yaml-documents": [yaml.safe_load(o.text) for o in result.objects],
         "json-list": json.loads(json_text)["items"],
         "validated": [o.obj for o in result.objects],
+        "output-dir": _through_output_dir(result.objects),
     }
     return Outcome([], outputs)
+
+
+def _through_output_dir(objects: list) -> list:
+    """The `--output-dir` emitter: write the directory for real, read every object file back."""
+    from k8sgen.emit import directory, kustomize
+
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "out"
+        directory.write(directory.plan(target, objects))
+        names = kustomize.file_names([o.obj for o in objects])
+        return [yaml.safe_load((target / n).read_bytes().decode("utf-8")) for n in names]
 
 
 def check_field(field: Field, value: str, route: str) -> bool:

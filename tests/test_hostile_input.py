@@ -58,8 +58,11 @@ CASES = [
          '{f}:3:13: error: invalid YAML: character U+0007 is not allowed in YAML text (yaml-character)\n  hint: write it as an escape inside a double-quoted string: "\\x07"\n'),
     Case("nul-byte", b"pods: {}\x00\n", 2,
          '{f}:1:9: error: invalid YAML: character U+0000 is not allowed in YAML text (yaml-character)\n  hint: write it as an escape inside a double-quoted string: "\\x00"\n'),
-    Case("bad-escape", b'annotations:\n  a: "\\ud800"\n', 2,
-         "{f}:2:9: error: invalid YAML: found invalid Unicode character escape code (yaml-syntax)\n  hint: while parsing a quoted scalar (line 2)\n"),
+    Case("bad-escape", b'annotations:\n  a: "\\x4"\n', 2,
+         "{f}:2:9: error: invalid YAML: did not find expected hexdecimal number (yaml-syntax)\n  hint: while parsing a quoted scalar (line 2)\n"),
+    Case("surrogate-pair-escape", b'annotations:\n  a: "\\ud83d\\ude00"\n', 2,
+         "{f}:2:9: error: invalid YAML: found invalid Unicode character escape code (yaml-syntax)\n"
+         "  hint: \\ud800-\\udfff are UTF-16 surrogates, not characters: write the character itself, or one escape such as \\U0001F600\n"),
     Case("empty-file", b"", 1, EMPTY),
     Case("only-whitespace", b"  \n\n", 1, EMPTY),
     Case("only-comment", b"# nothing here\n", 1, EMPTY),
@@ -169,6 +172,9 @@ def test_subprocess_sample(tmp_path):
 def test_subprocess_stdin_and_paths(tmp_path):
     ran = run_subprocess(["render", "-"], stdin=CASES[3].data)
     assert (ran.code, ran.out, ran.err) == (2, "", CASES[3].err.format(f="<stdin>")), ran
+    for command in ("render", "validate"):  # through the start-up fast path, too
+        ran = run_subprocess([command, "-", "-"], stdin=b"pods: {}\n")
+        assert (ran.code, ran.out) == (2, "") and ran.err.startswith("<stdin>: error: '-' (stdin) is given more than once (usage-stdin)\n"), ran
     ran = run_subprocess(["render", "missing.yaml"], cwd=tmp_path)
     assert (ran.code, ran.out) == (2, "") and ran.err.startswith("missing.yaml: error: no such file (input-missing)\n"), ran
 
@@ -258,3 +264,16 @@ def test_broken_pipe_is_quiet(tmp_path):
     )
     assert p.stdout == b"apiVersion: v1\n"
     assert p.stderr.count(b"Traceback") == 0 and b"BrokenPipe" not in p.stderr and b"Exception ignored" not in p.stderr, p.stderr
+
+
+def test_docs_describe_every_refusal_and_limit():
+    """docs/errors.md names every rule id this table produces, and the limits as shipped."""
+    import re
+
+    doc = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    rules = {m for c in CASES for m in re.findall(r"\(([a-z0-9-]+)\)\n", c.err)}
+    rules |= {"input-missing", "input-directory", "input-unreadable", "input-too-large", "usage-stdin"}
+    assert sorted(r for r in rules if r not in doc) == []
+    assert f"{yamlio.MAX_INPUT_BYTES // (1024 * 1024)} MiB" in doc
+    assert f"{yamlio.MAX_DEPTH} levels" in doc
+    assert f"{yamlio.MAX_ALIAS_NODES:,}" in doc

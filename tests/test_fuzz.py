@@ -1,0 +1,83 @@
+"""Fuzzing the loader, the spec pipeline and the CLI: nothing but K8sgenError may escape, and the
+CLI never prints a traceback or says "internal error" (exit 3 is a bug)."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import run_cli
+from k8sgen import yamlio
+from k8sgen.errors import K8sgenError
+from k8sgen.pipeline import parse_spec_text, render_specs
+from roundtrip import POD
+
+EXAMPLES = int(os.environ.get("K8SGEN_HYPOTHESIS_EXAMPLES", "150"))
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=bool(os.environ.get("K8SGEN_CI")))
+
+# Pieces of YAML syntax, glued at random: most results are invalid, some are odd but valid.
+TOKENS = [
+    "pods", "services", "namespace", "annotations", "labels", "image", "env", "command", "web", "x",
+    ":", ": ", "- ", "-", "\n", "\n  ", "\n    ", "  ", "\t", "[", "]", "{", "}", ",", "#", "&a ", "*a",
+    "!!str ", "!x ", "!!python/object:os.system ", "|", "|-", ">", "'", '"', "\\", "---", "...", "? ",
+    "<<: ", "%YAML 1.1\n", "~", "yes", "0755", "1e3", "8080", "\u2028", "\x85", "\ufeff", "é", "\x00", "\r\n",
+    "nginx:1.27", "{{ x }}", "\\x41", "\\ud800", "&b [*a, *a]",
+]
+YAMLISH = st.one_of(st.lists(st.sampled_from(TOKENS), max_size=40).map("".join), st.text(max_size=200))
+
+KEYS = st.sampled_from(["pods", "services", "namespace", "annotations", "labels", "image", "env", "command", "args",
+                        "ports", "mounts", "volumes", "selector", "endpoints", "externalName", "serviceAccounts", "roles",
+                        "bindings", "rules", "subjects", "web", "db", "x", "", "0", "apiVersion", "kind", "apiProxy",
+                        "downward", "containers", "initContainers", "resources", "limits", "headless", "clusterRole"])
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(), st.text(max_size=30),
+                    st.sampled_from(["nginx:1.27", "80:8080", "http:8080", "10.0.0.1", "status.podIP", "limits.cpu/1m", "0644", "get"]))
+JSONISH = st.recursive(SCALARS, lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(KEYS, children, max_size=5)), max_leaves=30)
+SPECISH = st.one_of(
+    st.dictionaries(KEYS, JSONISH, max_size=6),
+    st.fixed_dictionaries({"pods": st.dictionaries(KEYS, st.one_of(st.dictionaries(KEYS, JSONISH, max_size=6), JSONISH), max_size=3)}),
+    st.fixed_dictionaries({"pods": st.fixed_dictionaries({"web": st.fixed_dictionaries({k: st.just(v) for k, v in POD.items()}, optional={k: JSONISH for k in ["env", "command", "ports", "mounts", "volumes", "downward", "apiProxy", "labels"]})})}),
+    st.fixed_dictionaries({"services": st.dictionaries(KEYS, st.dictionaries(KEYS, JSONISH, max_size=5), max_size=3)}),
+)
+
+PROBLEM_LINE = re.compile(r"[^\n]+: (error|warning): [^\n]+ \([a-z0-9-]+\)\Z")
+
+
+@SETTINGS
+@given(text=YAMLISH, mode=st.sampled_from(["spec", "k8s"]))
+def test_loader_raises_only_k8sgen_errors(text, mode):
+    try:
+        yamlio.load_documents(text, "fuzz.yaml", mode=mode)
+    except K8sgenError as e:
+        assert e.problems and all(p.pos is not None for p in e.problems)
+
+
+@SETTINGS
+@given(text=YAMLISH)
+def test_spec_text_pipeline_raises_only_k8sgen_errors(text):
+    try:
+        render_specs([parse_spec_text(text, "fuzz.yaml")])
+    except K8sgenError as e:
+        assert e.problems
+
+
+@SETTINGS
+@given(spec=SPECISH)
+def test_spec_structures_raise_only_k8sgen_errors(spec):
+    try:
+        render_specs([spec])
+    except K8sgenError as e:
+        assert e.problems
+
+
+@settings(max_examples=max(EXAMPLES // 3, 10), deadline=None, suppress_health_check=list(HealthCheck), derandomize=bool(os.environ.get("K8SGEN_CI")))
+@given(text=YAMLISH)
+def test_cli_never_prints_a_traceback(text):
+    ran = run_cli("render", "-", stdin=text)
+    assert ran.code in (0, 1, 2), ran
+    assert "Traceback" not in ran.err and "internal error" not in ran.err, ran
+    assert ran.code == 0 or ran.out == "", ran
+    for line in ran.err.splitlines():
+        assert line.startswith("  hint: ") or PROBLEM_LINE.match(line), (line, ran)
