@@ -150,13 +150,27 @@ def _refresh_readme(report: str) -> None:
     if not readme.exists():
         return
     text = readme.read_text(encoding="utf-8")
-    rows = [line for line in report.splitlines() if line.startswith("| ")][:4]
+    rows = first_table(report)
     lines = text.splitlines(keepends=True)
     for i, line in enumerate(lines):
-        if line.startswith(rows[0]) and all(lines[i + k].startswith("| ") for k in range(len(rows))):
-            lines[i:i + len(rows)] = [r + "\n" for r in rows]
+        if line.startswith(rows[0]):
+            end = i
+            while end < len(lines) and lines[end].startswith("|"):
+                end += 1
+            lines[i:end] = [r + "\n" for r in rows]
             readme.write_text("".join(lines), encoding="utf-8")
             return
+
+
+def first_table(text: str) -> list:
+    """The first Markdown table of a text: its consecutive lines that start with '|'."""
+    out: list = []
+    for line in text.splitlines():
+        if line.startswith("|"):
+            out.append(line)
+        elif out:
+            break
+    return out
 
 
 if __name__ == "__main__":
