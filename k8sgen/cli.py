@@ -97,19 +97,12 @@ def render(
       k8sgen render specs/*.k8sgen.yaml --check        # CI: exit 1 with a diff if stale
       k8sgen render -f base.yaml -f prod.yaml --set pods.web.image=nginx:1.28
     """
-    from .commands import sources
+    from .commands import output as out_cmd
 
     _stdin_once((specs or []) + (layers or []))
-    docs = sources.load(specs or [], layers or [], sets or [])
-    if output_dir is not None or write or check or against is not None:
-        from .commands import output as out_cmd
-
-        sources.check_output_options(output.value, write, check, against)
-        return out_cmd.run(docs, output_dir=output_dir, write=write, check=check, against=against, force=force,
-                           fail_on_change=fail_on_change, kube_version=kube_version, strict=strict, fmt=fmt.value)
-    from .commands import render as cmd
-
-    return cmd.run(docs, output=output.value, kube_version=kube_version, strict=strict, fmt=fmt.value)
+    return out_cmd.render_command(specs or [], layers=layers or [], sets=sets or [], output=output.value, kube_version=kube_version,
+                                  strict=strict, fmt=fmt.value, output_dir=output_dir, write=write, check=check, against=against,
+                                  force=force, fail_on_change=fail_on_change)
 
 
 @app.command()

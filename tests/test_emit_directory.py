@@ -312,3 +312,33 @@ def test_parallel_runs_into_one_directory_keep_each_others_specs(tmp_path):
     names = os.listdir(tmp_path / "out")
     assert "v1_pod_pod-a.yaml" in names and "v1_serviceaccount_pod-reader.yaml" in names
     assert json.loads((tmp_path / "out" / MANIFEST).read_text())["specs"] == ["../specs/a.k8sgen.yaml", "../specs/b.k8sgen.yaml"]
+
+
+# --- the start-up fast path knows the directory options (pre-commit runs them on every commit) ---
+
+FAST = [
+    ["render", "s.k8sgen.yaml", "--write", "--fail-on-change"],
+    ["render", "s.k8sgen.yaml", "--check"],
+    ["render", "s.k8sgen.yaml", "-d", "other", "--force"],
+    ["render", "s.k8sgen.yaml", "--output-dir=other", "--check"],
+    ["render", "s.k8sgen.yaml", "--check", "--against", "all.yaml"],
+    ["render", "s.k8sgen.yaml", "-w", "-o", "json"],
+]
+
+
+@pytest.mark.parametrize("argv", FAST, ids=" ".join)
+def test_fast_path_matches_typer_for_directory_options(argv, tmp_path, monkeypatch, capsys):
+    from k8sgen import fastpath
+    from k8sgen.__main__ import main
+
+    assert fastpath.parse(argv) is not None
+    results = []
+    for side, call in (("fast", main), ("typer", run)):
+        d = tmp_path / side
+        copy_example("headless.yaml", d, "s.k8sgen.yaml", "outputDir: out\n")
+        (d / "all.yaml").write_text("stale\n")
+        monkeypatch.chdir(d)
+        rc = call(list(argv))
+        captured = capsys.readouterr()
+        results.append((rc, captured.out, captured.err, tree(d)))
+    assert results[0] == results[1]
