@@ -164,7 +164,7 @@ def _complete_story(incomplete: str) -> list[str]:
 @app.command()
 def init(
     story: str = typer.Argument(..., help="downward-api, api-access, headless or external-service.", metavar="STORY", autocompletion=_complete_story),
-    path: Optional[str] = typer.Argument(None, help="Where to write the spec (default: STORY.k8sgen.yaml). Never overwritten.", metavar="PATH"),
+    path: Optional[str] = typer.Argument(None, help="Where to write the spec (default: STORY.k8sgen.yaml; given a directory, that name inside it). Never overwritten.", metavar="PATH"),
     schema: Optional[str] = typer.Option(None, "--schema", help="$schema for the editor modeline (default: k8sgen.schema.json, written beside the spec).", metavar="URL|PATH"),
 ) -> int:
     """Write a starter spec for a story; it renders and validates as written.
