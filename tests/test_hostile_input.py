@@ -13,11 +13,15 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, Ran
 from k8sgen import yamlio
+
+# Subprocesses import the k8sgen under test: the source tree, or the installed package in CI.
+PACKAGE_PARENT = str(Path(yamlio.__file__).resolve().parent.parent)
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,7 @@ def run_in_process(argv: list, stdin: bytes = b"") -> Ran:
 
 
 def run_subprocess(argv: list, stdin: bytes = b"", cwd=None) -> Ran:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    env = {**os.environ, "PYTHONPATH": PACKAGE_PARENT, "NO_COLOR": "1"}
     env.pop("K8SGEN_DEBUG", None)
     p = subprocess.run([sys.executable, "-m", "k8sgen", *argv], input=stdin, capture_output=True, cwd=cwd, env=env, timeout=120)
     return Ran(p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"))
@@ -257,7 +261,7 @@ def test_broken_pipe_is_quiet(tmp_path):
     """`k8sgen render | head -1`: the reader leaves early; no traceback, no error message."""
     spec = tmp_path / "many.yaml"
     spec.write_text("pods:\n" + "".join(f"  p{i}:\n    image: nginx:1.27\n    annotations: {{a: '{'x' * 2000}'}}\n" for i in range(200)))
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": PACKAGE_PARENT}
     p = subprocess.run(
         f"{sys.executable} -m k8sgen render {spec} | head -1", shell=True, capture_output=True, env=env, timeout=120,
         executable="/bin/bash",

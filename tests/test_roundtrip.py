@@ -66,3 +66,43 @@ def test_traps_that_are_valid_names_stay_names(field_id):
             continue  # a DNS label, but a hostname must not be all digits... checked by the rules
         for route in ROUTES:
             check_field(field, value, route)
+
+
+SET_PATHS = {
+    "annotation-value": ("pods.web.annotations.note", lambda o: o["metadata"]["annotations"]["note"]),
+    "env-value": ("pods.web.env.X", lambda o: o["spec"]["containers"][0]["env"][0]["value"]),
+    "command": ("pods.web.command[0]", lambda o: o["spec"]["containers"][0]["command"][0]),
+    "label-key-escaped-dots": ("pods.web.labels.app\\.kubernetes\\.io/name", lambda o: o["metadata"]["labels"]["app.kubernetes.io/name"]),
+}
+
+
+@pytest.mark.parametrize("where", sorted(SET_PATHS))
+@SETTINGS
+@given(value=TEXT)
+def test_set_values_round_trip(where, value):
+    """`-f base.yaml --set PATH=VALUE`: the text after `=` is the value, exactly."""
+    import tempfile
+    from pathlib import Path
+
+    import yaml
+
+    from k8sgen.commands.sources import load
+    from k8sgen.errors import K8sgenError
+    from k8sgen.pipeline import render_specs
+    from roundtrip import POD
+
+    path, find = SET_PATHS[where]
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp) / "base.yaml"
+        base.write_text(yaml.safe_dump({"pods": {"web": {**POD, "command": ["x"]}}}), encoding="utf-8")
+        try:
+            result = render_specs(load([], [str(base)], [f"{path}={value}"]))
+        except K8sgenError:
+            assert where.startswith("label"), value
+            return
+    if result.errors:
+        assert where.startswith("label"), (value, result.errors)
+        return
+    [pod] = [r.obj for r in result.objects if r.obj["kind"] == "Pod"]
+    for obj in (pod, yaml.safe_load(next(r.text for r in result.objects if r.obj["kind"] == "Pod"))):
+        assert find(obj) == value
