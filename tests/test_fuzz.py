@@ -81,3 +81,17 @@ def test_cli_never_prints_a_traceback(text):
     assert ran.code == 0 or ran.out == "", ran
     for line in ran.err.splitlines():
         assert line.startswith("  hint: ") or PROBLEM_LINE.match(line), (line, ran)
+
+
+# Specs the fuzzers and property tests found crashing (exit 3), each now a clean problem.
+FOUND = [
+    # quantity.parse matched with `.`, which stops at a newline, then asserted a match.
+    ({"pods": {"web": {**POD, "resources": {"limits": {"memory": "1Gi\n"}}}}}, "pod-container-resources"),
+    ({"pods": {"web": {**POD, "volumes": {"d": {"emptyDir": {"sizeLimit": "\n"}}}, "mounts": {"/d": "d"}}}}, "pod-volume-source"),
+]
+
+
+def test_found_by_fuzzing():
+    for spec, rule in FOUND:
+        result = render_specs([spec])
+        assert [p.rule for p in result.errors] == [rule], result.errors

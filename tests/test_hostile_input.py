@@ -8,6 +8,7 @@ input's display name (the file name, or `<stdin>`). docs/errors.md describes eac
 from __future__ import annotations
 
 import io
+import re
 import os
 import subprocess
 import sys
@@ -281,3 +282,13 @@ def test_docs_describe_every_refusal_and_limit():
     assert f"{yamlio.MAX_INPUT_BYTES // (1024 * 1024)} MiB" in doc
     assert f"{yamlio.MAX_DEPTH} levels" in doc
     assert f"{yamlio.MAX_ALIAS_NODES:,}" in doc
+
+
+def test_values_with_line_breaks_keep_problems_on_one_line():
+    """A refused value holding line breaks is quoted in the message; the report escapes them."""
+    spec = "pods:\n  web:\n    image: nginx:1.27\n    hostname: \"a\\u2028b\\x85c\\nd\"\n"
+    ran = run_in_process(["render", "-"], stdin=spec.encode())
+    assert ran.code == 1 and ran.out == ""
+    lines = ran.err.splitlines()  # splits at \u2028 and \x85 too
+    assert all(line.startswith("  hint: ") or re.match(r"<stdin>:\d+:\d+: (error|warning): .* \([a-z0-9-]+\)\Z", line) for line in lines), lines
+    assert any('Invalid value: "a\\u2028b\\u0085c\\nd"' in line for line in lines), lines

@@ -38,7 +38,7 @@ LABELISH = st.from_regex(r"[A-Za-z0-9]([A-Za-z0-9._-]{0,20}[A-Za-z0-9])?", fullm
 TEXT = st.one_of(st.text(), st.sampled_from(TRAPS), MULTILINE, NAMEISH, LABELISH, st.text(alphabet=st.characters(max_codepoint=0x7F)))
 
 # Each field gets its own test so a failure names the field; CI stays within a minute or so.
-EXAMPLES = int(os.environ.get("K8SGEN_HYPOTHESIS_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("K8SGEN_HYPOTHESIS_EXAMPLES", "30"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=bool(os.environ.get("K8SGEN_CI")))
 
 

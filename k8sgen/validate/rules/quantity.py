@@ -35,7 +35,7 @@ def parse(text: object) -> Optional[Quantity]:
         text = repr(text)
     if not isinstance(text, str) or not text:
         return None
-    m = re.match(r"([+-]?[0-9.]*)(.*)\Z", text)
+    m = re.match(r"([+-]?[0-9.]*)(.*)\Z", text, re.DOTALL)  # any text, newlines too
     assert m
     number, suffix = m.group(1), m.group(2)
     num = _NUMBER.match(number)
