@@ -192,7 +192,10 @@ def init(
 
 # --- kustomize integration (k8sgen/commands/kustomize.py, docs/ecosystem.md) ---
 
-kustomize_app = typer.Typer(help="Use k8sgen as a kustomize generator.", no_args_is_help=True)
+kustomize_app = typer.Typer(
+    help="Use k8sgen as a kustomize generator.\n\n\b\nExamples:\n  k8sgen kustomize install-plugin\n  kubectl kustomize --enable-alpha-plugins examples/kustomize/overlay",
+    no_args_is_help=True,
+)
 app.add_typer(kustomize_app, name="kustomize")
 
 

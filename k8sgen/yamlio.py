@@ -51,6 +51,96 @@ _BOOLS = {"true": True, "false": False}
 _NULLS = {"", "~", "null"}
 
 
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+_SCALAR_TAGS = ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
+class _Fallback(Exception):
+    """Something the fast builder leaves to PyYAML's own constructor."""
+
+
+class _MemoLoader(_Loader):
+    """libyaml with the implicit-tag resolution of plain scalars memoized.
+
+    Composing calls the (pure Python) resolver for every scalar, and rendered output repeats
+    the same few hundred values thousands of times; the answer depends only on the value and
+    the implicit flags, as long as no resolvers are added at run time (k8sgen adds none).
+    """
+
+    _tags: dict = {}
+
+    def resolve(self, kind, value, implicit):
+        # Also called on the class itself (`_implicit_tag`), hence no super().
+        if kind is not yaml.ScalarNode:
+            return _Loader.resolve(self, kind, value, implicit)
+        key = (value, implicit)
+        tag = _MemoLoader._tags.get(key)
+        if tag is None:
+            if len(_MemoLoader._tags) > 200_000:
+                _MemoLoader._tags.clear()
+            tag = _MemoLoader._tags[key] = _Loader.resolve(self, kind, value, implicit)
+        return tag
+
+
+def _implicit_tag(value: str) -> str:
+    """The tag a plain scalar gets without an explicit one."""
+    return _MemoLoader.resolve(_MemoLoader, yaml.ScalarNode, value, (True, False))
+
+
+_constructor = yaml.constructor.SafeConstructor()
+
+
+def _data(node, seen: set):
+    cls = node.__class__
+    if cls is yaml.ScalarNode:
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag in _SCALAR_TAGS:
+            return _constructor.yaml_constructors[tag](_constructor, node)
+        raise _Fallback
+    # An alias (the same node twice) must become the same object twice: PyYAML's business.
+    if id(node) in seen:
+        raise _Fallback
+    seen.add(id(node))
+    if cls is yaml.MappingNode:
+        if node.tag != _MAP:
+            raise _Fallback
+        out = {}
+        for k, v in node.value:
+            if k.__class__ is not yaml.ScalarNode or k.tag == _MERGE:
+                raise _Fallback
+            out[_data(k, seen)] = _data(v, seen)
+        return out
+    if node.tag != _SEQ:
+        raise _Fallback
+    return [_data(v, seen) for v in node.value]
+
+
+def load_rendered(text: str):
+    """Exactly `yaml.load(text, Loader=CSafeLoader)`, about twice as fast on rendered output.
+
+    The constructor's generic machinery (object cache, generators for two-step construction,
+    merge-key flattening) is for anchors, aliases, merge keys and custom tags, which rendered
+    output never contains; a document that does contain one goes to `yaml.load` itself.
+    tests/test_render_parse.py compares both on every example and on generated documents.
+    """
+    loader = _MemoLoader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    if node is None:
+        return None
+    try:
+        return _data(node, set())
+    except _Fallback:
+        return yaml.load(text, Loader=_Loader)
+
+
 def read_text(path: str, stdin_name: str = "<stdin>") -> tuple[str, str]:
     """Read a file (or stdin for "-") as text. Returns (text, display name)."""
     if path == "-":
@@ -101,7 +191,7 @@ def load_documents(text: str, name: str, mode: str = "k8s") -> list[Document]:
     try:
         if _may_nest_deeper(text, _SAFE_COMPOSE_DEPTH):
             _check_depth(text, name)
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
+        nodes = list(yaml.compose_all(text, Loader=_MemoLoader))
     except yaml.MarkedYAMLError as e:
         raise _syntax_error(e, name, text) from None
     except yaml.YAMLError as e:  # the reader's errors (bad characters) carry no mark
@@ -296,7 +386,7 @@ class _Builder:
             if tag not in _STD_SCALAR_TAGS:
                 raise self._tag_error(node)
             return self._typed(node, tag, path)
-        implicit = _Loader.resolve(_Loader, yaml.ScalarNode, value, (True, False))
+        implicit = _implicit_tag(value)
         if tag != implicit:
             # An explicit tag on a plain scalar (`!!str 0755`, `!foo x`).
             if tag == _T + "str":
@@ -331,6 +421,21 @@ class _Builder:
 
 def resolve_core(text: str):
     """Resolve a plain scalar the YAML 1.2 core way, with leading-zero numbers kept as text."""
+    try:
+        return _CORE[text]
+    except KeyError:
+        pass
+    value = _resolve_core(text)
+    if len(_CORE) > 200_000:
+        _CORE.clear()
+    _CORE[text] = value
+    return value
+
+
+_CORE: dict = {}  # memo of resolve_core: specs repeat the same values many times
+
+
+def _resolve_core(text: str):
     if text in _NULLS or text in ("Null", "NULL"):
         return None
     low = text.lower()

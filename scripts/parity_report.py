@@ -23,8 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from k8sgen.fieldpath import format_path  # noqa: E402
 from parity.loader import Case, k8sgen_problems, load_cases  # noqa: E402
+
+from k8sgen.fieldpath import format_path  # noqa: E402
 
 
 @dataclass

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ecosystem_util import copy_example, env, k8sgen_cmd, kubectl_kustomize, require_tool, tree
+from ecosystem_util import copy_example, env, kubectl_kustomize, require_tool, tree
 from k8sgen.cli import run
 from k8sgen.emit import kustomize
 from k8sgen.emit.directory import MANIFEST
@@ -269,3 +269,35 @@ def test_kill_9_on_first_write_leaves_no_directory(tmp_path):
     spec = copy_example("headless.yaml", tmp_path)
     _kill_mid_write(tmp_path, spec, "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_generated_name_replaced_by_the_user_with_a_directory_is_kept(cli, tmp_path):
+    a = copy_example("headless.yaml", tmp_path)
+    b = copy_example("api-access.yaml", tmp_path)
+    cli("render", str(a), str(b), "-d", "out")
+    sa = tmp_path / "out" / "v1_serviceaccount_pod-reader.yaml"
+    sa.unlink()
+    sa.mkdir()
+    (sa / "mine.txt").write_text("x\n")
+    assert cli("render", str(a), "-d", "out")[0] == 0  # the account is no longer produced
+    assert (sa / "mine.txt").read_text() == "x\n"
+    rc, _, err = cli("render", str(a), str(b), "-d", "out")  # produced again: the name is taken
+    assert rc == 1 and "output-foreign-file" in err
+
+
+def test_parallel_runs_into_one_directory_keep_each_others_specs(tmp_path):
+    # Two pre-commit batches at once, each with one new spec for the same outputDir: whichever
+    # writes second must see the first one's record (read under the lock) and render both.
+    copy_example("headless.yaml", tmp_path / "specs", "a.k8sgen.yaml", "outputDir: ../out\n")
+    copy_example("api-access.yaml", tmp_path / "specs", "b.k8sgen.yaml", "outputDir: ../out\n")
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "k8sgen", "render", f"specs/{n}.k8sgen.yaml", "--write"], cwd=tmp_path,
+                         env=env(K8SGEN_TEST_SLOW_WRITE="0.05"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for n in ("a", "b")
+    ]
+    for p in procs:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+    names = os.listdir(tmp_path / "out")
+    assert "v1_pod_pod-a.yaml" in names and "v1_serviceaccount_pod-reader.yaml" in names
+    assert json.loads((tmp_path / "out" / MANIFEST).read_text())["specs"] == ["../specs/a.k8sgen.yaml", "../specs/b.k8sgen.yaml"]

@@ -4,9 +4,9 @@ classifies it, and rejected objects are rejected at the server's field path."""
 from __future__ import annotations
 
 import pytest
+from parity.loader import k8sgen_problems, load_cases
 
 from k8sgen.fieldpath import format_path
-from parity.loader import k8sgen_problems, load_cases
 
 CASES = list(load_cases())
 

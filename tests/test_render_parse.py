@@ -1,4 +1,4 @@
-"""render.parse (the fast re-parse of rendered documents) equals yaml.load with libyaml exactly."""
+"""yamlio.load_rendered (the fast re-parse of rendered documents) equals yaml.load with libyaml exactly."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from k8sgen import pipeline
-from k8sgen.templating import parse
+from k8sgen.yamlio import load_rendered as parse
 
 ROOT = Path(__file__).resolve().parent.parent
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -7,11 +7,11 @@ import copy
 import re
 
 import pytest
+from parity.loader import load_cases
 
 from k8sgen.fieldpath import format_path
 from k8sgen.validate import Context
 from k8sgen.validate.rules import REGISTRY, RULES, check, rules_for
-from parity.loader import load_cases
 
 KINDS = ("Pod", "Service", "Endpoints", "EndpointSlice", "ServiceAccount", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding")
 
@@ -92,6 +92,8 @@ VERSIONED = [
     (pod(env=[{"name": "A B", "value": "x"}]), (1, 36), None),
     (pod(envFrom=[{"prefix": "1_", "configMapRef": {"name": "c"}}]), (1, 31), "spec.containers[0].envFrom[0].prefix"),
     (svc(trafficDistribution="PreferSameZone"), (1, 33), "spec.trafficDistribution"),
+    ({**svc(), "metadata": {"name": "1st"}}, (1, 35), "metadata.name"),
+    ({**svc(), "metadata": {"name": "1st"}}, (1, 36), None),
     (pod(restartPolicy="Always"), (1, 34), "spec.containers[0].restartPolicy"),
     (pod(restartPolicy="Always"), (1, 35), None),
     ({**pod(), "spec": {"containers": [{"name": "c", "image": "i"}], "initContainers": [{"name": "i", "image": "i", "restartPolicy": "Never"}]}},
@@ -114,14 +116,16 @@ WARNINGS = [
     (svc(type="NodePort", ports=[{"port": 80, "nodePort": 8080}]), "service-node-port", "spec.ports[0].nodePort"),
     ({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", "metadata": {"name": "s"}, "addressType": "IPv4",
       "endpoints": [{"addresses": ["10.0.0.1"]}]}, "endpointslice-service-name", "metadata.labels"),
-    ({"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": "e"}, "subsets": [{"addresses": [{"ip": "010.0.0.1"}]}]},
-     "endpoints-address", "subsets[0].addresses[0].ip"),
 ]
 
 
 @pytest.mark.parametrize("obj,rule,path", WARNINGS)
 def test_warnings(obj: dict, rule: str, path: str) -> None:
-    found = run(obj)
+    _assert_single_warning(obj, rule, path, (1, 37))
+
+
+def _assert_single_warning(obj: dict, rule: str, path: str, version: tuple) -> None:
+    found = run(obj, version)
     assert [(p.severity, p.rule, format_path(p.path)) for p in found] == [("warning", rule, path)]
     assert found[0].hint
 
@@ -192,3 +196,36 @@ def test_total_annotation_size(size: int, ok: bool) -> None:
     assert (found == []) is ok
     if not ok:
         assert found[0].message == "Too long: must have at most 262144 bytes" and found[0].path == ("metadata", "annotations")
+
+
+def test_version_notes_name_real_rules() -> None:
+    from k8sgen.validate.rules import VERSION_NOTES
+
+    for since, rule_id, what in VERSION_NOTES:
+        assert rule_id in REGISTRY and what and since >= (1, 30)
+
+
+@pytest.mark.parametrize("obj,hint", [
+    (pod(ports=[{"containerPort": 80, "protocol": "tcp"}]), 'did you mean "TCP"?'),
+    (pod(env=[{"name": "N", "valueFrom": {"fieldRef": {"fieldPath": "spec.nodename"}}}]), 'did you mean "spec.nodeName"?'),
+    (svc(type="Nodeport"), 'did you mean "NodePort"?'),
+])
+def test_did_you_mean(obj: dict, hint: str) -> None:
+    assert [p.hint for p in run(obj) if p.is_error] == [hint]
+
+
+ENDPOINTS_010 = {"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": "e"}, "subsets": [{"addresses": [{"ip": "010.0.0.1"}]}]}
+
+
+def test_non_standard_ip_is_a_warning_before_strict_validation() -> None:
+    _assert_single_warning(ENDPOINTS_010, "endpoints-address", "subsets[0].addresses[0].ip", (1, 35))
+
+
+@pytest.mark.parametrize("obj,path", [
+    (ENDPOINTS_010, "subsets[0].addresses[0].ip"),
+    (svc(clusterIP="::ffff:10.0.0.1"), "spec.clusterIP"),
+    (svc(type="LoadBalancer", loadBalancerSourceRanges=["010.0.0.0/8"]), "spec.loadBalancerSourceRanges[0]"),
+])
+def test_non_standard_ip_is_an_error_from_1_36(obj: dict, path: str) -> None:
+    errors = [format_path(p.path) for p in run(obj, (1, 36)) if p.is_error]
+    assert errors == [path]

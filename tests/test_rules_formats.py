@@ -6,6 +6,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from k8sgen.validate.rules import formats, ip, quantity
 
@@ -113,3 +115,25 @@ def test_parse_ip_sloppy(value: str, ok: bool) -> None:
 ])
 def test_special_ip(value: str, special: bool) -> None:
     assert bool(ip.special_ip_messages(value)) is special
+
+
+SUFFIXES = ["", "m", "k", "M", "G", "Ki", "Mi", "Gi", "n", "u", "e3", "E2"]
+
+
+@given(st.integers(min_value=-10**6, max_value=10**9), st.integers(min_value=0, max_value=3), st.sampled_from(SUFFIXES))
+def test_canonical_quantity_round_trips(number: int, decimals: int, suffix: str) -> None:
+    # Values finer than 1n are rounded up by the server (and by canonical), so compare the
+    # canonical forms: printing is idempotent and keeps the value up to that rounding.
+    text = f"{number / 10**decimals:.{decimals}f}{suffix}"
+    q = quantity.parse(text)
+    assert q is not None
+    again = quantity.parse(quantity.canonical(q))
+    assert again is not None and quantity.canonical(again) == quantity.canonical(q)
+    assert abs(again.value - q.value) < Fraction(1, 10**9)
+
+
+@given(st.from_regex(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?", fullmatch=True))
+def test_dns_labels_are_subdomains_and_qualified_names(label: str) -> None:
+    assert formats.is_dns1123_label(label) == []
+    assert formats.is_dns1123_subdomain(label) == []
+    assert formats.is_qualified_name(label) == []

@@ -97,8 +97,21 @@ def run(
         report.write(sorted_problems(blocking), fmt, err)
         return EXIT_INVALID
     changed_any = False
-    for p in planned:
-        changed = directory.write(p)
+    for g, p in zip(groups, planned, strict=True):
+        with directory.locked(g.directory):
+            # Another run (a parallel pre-commit batch) may have recorded specs here since we
+            # looked: render them too, under the lock, so that neither run drops the other's.
+            if output_dir is None and _add_recorded_specs(g):
+                again, problems = _render_groups([g], kube_version, strict)
+                report.write(problems, fmt, err)
+                if any(x.is_error for x in problems) or (strict and problems):
+                    return EXIT_INVALID
+                p = again[0]
+            blocking = directory.conflicts(p, force)  # again, under the lock
+            if blocking:
+                report.write(sorted_problems(blocking), fmt, err)
+                return EXIT_INVALID
+            changed = directory.write(p, lock=False)
         if changed:
             changed_any = True
             err.write(f"k8sgen: wrote {p.path}: {', '.join(changed)}\n")
@@ -134,11 +147,13 @@ def _groups(docs: Sequence[Document], output_dir: str | None) -> list[Group]:
     return sorted(groups, key=lambda g: str(g.directory))
 
 
-def _add_recorded_specs(g: Group) -> None:
-    """Specs rendered into this directory before that were not given now (see module doc)."""
+def _add_recorded_specs(g: Group) -> bool:
+    """Add the specs rendered into this directory before that were not given now (see module
+    doc). True if any was added."""
     from ..emit.directory import read_record
     from ..pipeline import spec_document
 
+    before = len(g.docs)
     rec = read_record(g.directory) if g.directory.is_dir() else None
     for rel in (rec.specs if rec else []):
         path = os.path.normpath(os.path.join(g.directory, rel))
@@ -148,10 +163,12 @@ def _add_recorded_specs(g: Group) -> None:
             doc = spec_document(path)
         except K8sgenError:
             g.add(_Unloadable(path))  # rendering reports why; the record must not be dropped silently
+            g.keys.add(os.path.realpath(path))
             continue
         target = spec_output_dir(doc)
         if target is not None and os.path.realpath(target) == os.path.realpath(g.directory):
             g.add(doc)
+    return len(g.docs) > before
 
 
 class _Unloadable:

@@ -74,7 +74,7 @@ def _refuse_repeats(paths: list[str]) -> None:
         if key in seen:
             same = "" if seen[key] == p else f" (the same file as {seen[key]})"
             problems.append(Problem(
-                message=f"{p} is given twice{same}",
+                message=f"given twice{same}",
                 rule="spec-given-twice",
                 pos=SourcePos(p, 0, 0),
                 hint="each file may appear once; merging a layer into itself would loop" if p != "-" else "stdin can be read only once",
@@ -154,15 +154,19 @@ def _file_of(doc: Document, path: tuple) -> str:
 # --- --set ---------------------------------------------------------------------------------------
 
 
-def parse_set_path(expr: str, index: int) -> tuple[tuple, str, int]:
-    """`a.b[0].c=value` -> (("a", "b", 0, "c"), "value", column of value). `\\.` escapes a dot."""
+def parse_set_path(expr: str, index: int) -> tuple[tuple, str, int, int]:
+    """`a.b[0].c=value` -> (("a", "b", 0, "c"), "value", column of the value, column of the last
+    key). `\\.` escapes a dot (label keys like app.kubernetes.io/name)."""
     where = SourcePos(SET_FILE, index, 1)
     path: list = []
     cur = ""
     i = 0
     have_key = False
+    key_col = 1
     while i < len(expr):
         ch = expr[i]
+        if not have_key and ch not in ".[=":
+            key_col = i + 1
         if ch == "\\" and i + 1 < len(expr) and expr[i + 1] in ".[]=\\":
             cur += expr[i + 1]
             have_key = True
@@ -195,7 +199,7 @@ def parse_set_path(expr: str, index: int) -> tuple[tuple, str, int]:
         path.append(cur)
     elif not path:
         raise _set_error("empty path before '='", where, expr)
-    return tuple(path), expr[i + 1:], i + 2
+    return tuple(path), expr[i + 1:], i + 2, key_col
 
 
 def _set_error(message: str, pos: SourcePos, expr: str) -> K8sgenError:
@@ -206,7 +210,7 @@ def _set_error(message: str, pos: SourcePos, expr: str) -> K8sgenError:
 def _apply_set(data: dict, pm: LayeredPositionMap, expr: str, index: int) -> None:
     from ..yamlio import resolve_core
 
-    path, text, col = parse_set_path(expr, index)
+    path, text, col, key_col = parse_set_path(expr, index)
     value = resolve_core(text)
     node = data
     for n, step in enumerate(path[:-1]):
@@ -234,7 +238,7 @@ def _apply_set(data: dict, pm: LayeredPositionMap, expr: str, index: int) -> Non
             del table[p]
     pos = (index, col)
     pm.values[path] = pos
-    pm.keys[path] = (index, 1)
+    pm.keys[path] = (index, key_col)
     pm.where[path] = SET_FILE
     pm.where[("key",) + path] = SET_FILE
     if not isinstance(value, str):

@@ -63,7 +63,7 @@ def plan(path: str | Path, objects: Sequence, specs: Iterable[str] = ()) -> Plan
     """`objects` are RenderedObjects (with `.obj` and `.text`), in apply order."""
     names = kustomize.file_names([o.obj for o in objects])
     files = {}
-    for name, o in zip(names, objects):
+    for name, o in zip(names, objects, strict=True):
         if "/" in name or name.startswith("."):  # object names never allow this; be sure anyway
             raise ValueError(f"unsafe file name {name!r}")
         files[name] = o.text
@@ -108,10 +108,10 @@ def conflicts(p: Planned, force: bool = False) -> list[Problem]:
     out = []
     for name in sorted(set(p.files) | set(rec.files)):
         f = d / name
-        if not f.is_file() and not f.is_symlink():
+        if not os.path.lexists(f):
             continue
-        if name not in rec.files:
-            if name in p.files:
+        if name not in rec.files or not _is_plain_file(f):
+            if name in p.files:  # whatever holds the name (even a directory) is not ours to replace
                 out.append(_problem(d, name, "k8sgen would write this file, but it was not written by k8sgen", "output-foreign-file",
                                     "k8sgen never overwrites files it did not write: move or delete it, then run again"))
             continue
@@ -180,14 +180,15 @@ def unified(old: str, new: str, old_label: str, new_label: str) -> str:
 # --- writing -----------------------------------------------------------------------------------
 
 
-class _DirLock:
-    """An exclusive flock on DIR's parent: parallel k8sgen runs (pre-commit batches) take turns.
-
-    Locking the parent directory itself leaves no lock file behind in the user's repository.
+class locked:
+    """An exclusive flock on DIR's parent (created if needed): parallel k8sgen runs writing the
+    same directory (pre-commit batches) take turns. Locking the parent directory itself leaves no
+    lock file behind in the user's repository. Hold it from reading the record to writing, so a
+    run sees the specs another run has just recorded there.
     """
 
-    def __init__(self, parent: Path):
-        self.parent = parent
+    def __init__(self, directory: Path):
+        self.parent = Path(os.path.realpath(directory)).parent
         self.fd: int | None = None
 
     def __enter__(self):
@@ -195,6 +196,7 @@ class _DirLock:
             import fcntl
         except ImportError:  # pragma: no cover - not POSIX: no locking
             return self
+        self.parent.mkdir(parents=True, exist_ok=True)
         self.fd = os.open(self.parent, os.O_RDONLY)
         fcntl.flock(self.fd, fcntl.LOCK_EX)
         return self
@@ -204,34 +206,37 @@ class _DirLock:
             os.close(self.fd)  # closing releases the lock
 
 
-def write(p: Planned) -> list[str]:
+def write(p: Planned, lock: bool = True) -> list[str]:
     """Make DIR hold exactly `p` (plus the files that are not k8sgen's). Returns what changed.
 
-    Call `conflicts()` first; this function assumes writing is allowed.
+    Call `conflicts()` first; this function assumes writing is allowed. `lock=False` when the
+    caller already holds `locked(DIR)` (flock is not re-entrant across file descriptors).
     """
+    if lock:
+        with locked(p.path):
+            return write(p, lock=False)
     target = Path(os.path.realpath(p.path))  # DIR may be a symlink: swap the directory it names
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
-    with _DirLock(parent):
-        _remove_leftovers(parent, target.name)
-        changed = changes(Planned(target, p.files, p.specs))
-        if not changed:
-            return []
-        tmp = parent / f".{target.name}{_TMP_MARK}{os.getpid()}"
-        tmp.mkdir()
-        try:
-            _fill(tmp, target, p)
-            if target.exists():
-                _swap(tmp, target)
-                _adopt_late_arrivals(tmp, target, p)
-                shutil.rmtree(tmp)
-            else:
-                os.rename(tmp, target)
-            _fsync_dir(parent)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return changed
+    _remove_leftovers(parent, target.name)
+    changed = changes(Planned(target, p.files, p.specs))
+    if not changed:
+        return []
+    tmp = parent / f".{target.name}{_TMP_MARK}{os.getpid()}"
+    tmp.mkdir()
+    try:
+        _fill(tmp, target, p)
+        if target.exists():
+            _swap(tmp, target)
+            _adopt_late_arrivals(tmp, target, p)
+            shutil.rmtree(tmp)
+        else:
+            os.rename(tmp, target)
+        _fsync_dir(parent)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return changed
 
 
 def _fill(tmp: Path, target: Path, p: Planned) -> None:
@@ -240,8 +245,8 @@ def _fill(tmp: Path, target: Path, p: Planned) -> None:
         os.chmod(tmp, target.stat().st_mode & 0o7777)
         rec = read_record(target) or Record({}, [])
         for entry in sorted(os.listdir(target)):
-            if entry in rec.files or entry == MANIFEST or entry in p.files:
-                continue
+            if entry in p.files or entry == MANIFEST or (entry in rec.files and _is_plain_file(target / entry)):
+                continue  # ours: rewritten below, or dropped because no longer produced
             _link_tree(target / entry, tmp / entry)
     else:
         umask = os.umask(0)
@@ -252,6 +257,10 @@ def _fill(tmp: Path, target: Path, p: Planned) -> None:
         if delay:
             time.sleep(delay)
     _write_file(tmp / MANIFEST, p.manifest_text().encode())  # last: its presence marks a complete set
+
+
+def _is_plain_file(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
 
 
 def _write_file(path: Path, data: bytes) -> None:

@@ -233,7 +233,7 @@ def resource_list_text(api_version: str, items: list, generated: list, problems:
 
     new_items = []
     names = file_names([r.obj for r in generated])
-    for name, r in zip(names, generated):
+    for name, r in zip(names, generated, strict=True):
         obj = dict(r.obj)
         meta = dict(obj.get("metadata") or {})
         # kpt's guidance: new resources get a path; kustomize strips these annotations again.

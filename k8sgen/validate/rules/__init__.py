@@ -13,21 +13,59 @@ module.
 
 from __future__ import annotations
 
+import importlib
 from typing import Iterator
 
 from ...errors import Problem
-# Import order is registration order, which is the order problems come out in.
-from . import metadata, containers, resources, probes, security, downward, volumes, services, endpoints, rbac  # noqa: F401,I001
 from .registry import REGISTRY, Rule, rule
 
-__all__ = ["check", "RULES", "REGISTRY", "Rule", "rule", "rules_for"]
+# Rule modules in documentation order; importing a module registers its rules.
+MODULES = (
+    "metadata", "containers", "resources", "probes", "security", "scheduling", "downward", "volumes",
+    "services", "endpoints", "rbac",
+)
+for _module in MODULES:
+    importlib.import_module(f"{__name__}.{_module}")
 
-# (id, kinds, doc) in registration order, for documentation.
-RULES: list = [(r.id, r.kinds, r.doc) for r in REGISTRY.values()]
+__all__ = ["check", "RULES", "REGISTRY", "Rule", "rule", "rules_for", "VERSION_NOTES"]
+
+# Where a rule depends on ctx.kube_version: (first version, rule id, what changes). k8sgen targets
+# 1.35-1.37; the older switches keep the rules right if an older target is ever added.
+VERSION_NOTES = (
+    ((1, 32), "pod-env-name", "env var names and envFrom prefixes may be any printable ASCII but '=' "
+     "(RelaxedEnvironmentVariableValidation, beta 1.32, GA 1.34); before, a C-identifier-like rule"),
+    ((1, 34), "service-traffic-policy", "trafficDistribution also accepts PreferSameZone and PreferSameNode"),
+    ((1, 35), "pod-restart-policy", "app and init containers may set restartPolicy Always/OnFailure/Never "
+     "(ContainerRestartRules beta); before, only init containers, only Always"),
+    ((1, 35), "pod-restart-rules", "restartPolicyRules are checked (earlier the server drops them)"),
+    ((1, 35), "pod-env-file-key-ref", "env valueFrom.fileKeyRef counts as a source (EnvFiles beta)"),
+    ((1, 36), "metadata-name", "Service names (and generateName) are DNS-1123 labels, so they may start with a "
+     "digit (RelaxedServiceNameValidation beta); before, DNS-1035 labels"),
+    ((1, 36), "service-cluster-ip", "IPv4 addresses with leading zeros and IPv4-mapped IPv6 addresses are "
+     "errors (StrictIPCIDRValidation beta); before, accepted with a warning. Also applies to "
+     "external IPs, endpoint addresses, DNS nameservers and source ranges"),
+)
+
+
+def _module_rank(r: Rule) -> int:
+    return MODULES.index(r.fn.__module__.rsplit(".", 1)[-1])
+
+
+# Modules import helpers from each other, so registration order is not module order; sort
+# (stably) so that documentation and problems follow MODULES.
+ORDERED: list[Rule] = sorted(REGISTRY.values(), key=_module_rank)
+
+# (id, kinds, doc) for documentation.
+RULES: list = [(r.id, r.kinds, r.doc) for r in ORDERED]
+
+_BY_KIND: dict[str, list[Rule]] = {}
+for _r in ORDERED:
+    for _kind in _r.kinds:
+        _BY_KIND.setdefault(_kind, []).append(_r)
 
 
 def rules_for(kind: str) -> list[Rule]:
-    return [r for r in REGISTRY.values() if kind in r.kinds]
+    return _BY_KIND.get(kind, [])
 
 
 def check(obj: dict, ctx: object) -> Iterator[Problem]:

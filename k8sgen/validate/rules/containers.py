@@ -8,10 +8,24 @@ from typing import Iterator
 
 from ...errors import Problem
 from . import formats
+from .ip import check_ip
+from .labels import check_label_selector, check_labels
 from .podspec import containers, protocol, spec
 from .registry import (
-    dicts, duplicate, forbidden, get_dict, get_list, get_str, invalid, not_found, not_supported, required, rule, too_many,
+    dicts,
+    duplicate,
+    forbidden,
+    get_dict,
+    get_list,
+    get_str,
+    invalid,
+    not_found,
+    not_supported,
+    required,
+    rule,
+    too_many,
 )
+from .volumes import local_non_reserved_path
 
 POD = ("Pod",)
 PORT_PROTOCOLS = ("SCTP", "TCP", "UDP")
@@ -179,8 +193,6 @@ def check_env_file_key_ref(obj: dict, ctx: object) -> Iterator[Problem]:
     version = getattr(ctx, "kube_version", (1, 37))
     if version < ENV_FILES_SINCE:
         return
-    from .volumes import local_non_reserved_path
-
     volumes = {v.get("name"): v for _, v in dicts(get_list(spec(obj), "volumes"))}
     for path, c in containers(obj):
         for i, env in dicts(get_list(c, "env")):
@@ -355,8 +367,6 @@ def check_service_account_name(obj: dict, ctx: object) -> Iterator[Problem]:
 
 @rule("pod-node-selector", POD, "spec.nodeSelector keys and values are valid labels")
 def check_node_selector(obj: dict, ctx: object) -> Iterator[Problem]:
-    from .labels import check_labels
-
     yield from check_labels("pod-node-selector", spec(obj).get("nodeSelector"), ("spec", "nodeSelector"))
 
 
@@ -380,17 +390,13 @@ def check_dns(obj: dict, ctx: object) -> Iterator[Problem]:
             yield required(rid, ("spec", "dnsConfig", "nameservers"), "must provide at least one DNS nameserver when `dnsPolicy` is None")
     if len(servers) > 3:
         yield invalid(rid, ("spec", "dnsConfig", "nameservers"), servers, "must not have more than 3 nameservers")
-    from .ip import VALID_IP_MSG, parse_ip_sloppy
-
+    version = getattr(ctx, "kube_version", (1, 37))
     for i, ns in enumerate(servers):
-        if parse_ip_sloppy(ns) is None:
-            yield invalid(rid, ("spec", "dnsConfig", "nameservers", i), ns, VALID_IP_MSG)
+        yield from check_ip(rid, ns, ("spec", "dnsConfig", "nameservers", i), version)[1]
 
 
 @rule("pod-label-selector", POD, "label selectors in pod (anti-)affinity terms and topology spread constraints are well-formed")
 def check_pod_selectors(obj: dict, ctx: object) -> Iterator[Problem]:
-    from .labels import check_label_selector
-
     rid = "pod-label-selector"
     s = spec(obj)
     aff = get_dict(s, "affinity")

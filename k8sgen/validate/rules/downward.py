@@ -15,7 +15,15 @@ from typing import Iterator, Optional
 from ...errors import Problem
 from . import formats, quantity
 from .podspec import containers, spec
-from .registry import dicts, get_list, invalid, not_supported, required, rule
+from .registry import (
+    dicts,
+    did_you_mean,
+    get_list,
+    invalid,
+    not_supported,
+    required,
+    rule,
+)
 
 # Unchanged from 1.30 through 1.37 (status.hostIPs/podIPs arrived in 1.28/1.30).
 ENV_FIELD_PATHS = (
@@ -64,7 +72,7 @@ def field_ref_problems(rid: str, ref: dict, allowed: tuple, path: tuple) -> Iter
         return
     if base not in CONVERTIBLE_FIELD_PATHS:
         yield invalid(rid, path + ("fieldPath",), fp, f"error converting fieldPath: field label not supported: {base}",
-                      hint="see the downward API documentation for the fields a Pod can expose")
+                      hint=did_you_mean(base, sorted(allowed)) or "see the downward API documentation for the fields a Pod can expose")
         return
     if sub:
         key = sub.group(2)
@@ -106,7 +114,7 @@ def _divisor_problem(rid: str, resource: str, divisor: object, path: tuple) -> O
     return None
 
 
-def resource_ref_problems(rid: str, ref: dict, path: tuple, volume: bool, container_names: set) -> Iterator[Problem]:
+def resource_ref_problems(rid: str, ref: dict, path: tuple, volume: bool) -> Iterator[Problem]:
     resource = ref.get("resource")
     cname = ref.get("containerName")
     if volume and not cname:
@@ -134,17 +142,16 @@ def check_env_field_ref(obj: dict, ctx: object) -> Iterator[Problem]:
 @rule("pod-resource-field-ref", ("Pod",), "resourceFieldRef names requests./limits. cpu, memory, ephemeral-storage or hugepages-<size> with a divisor allowed for that resource; volumes also need containerName")
 def check_resource_field_ref(obj: dict, ctx: object) -> Iterator[Problem]:
     rid = "pod-resource-field-ref"
-    names = {c.get("name") for _, c in containers(obj)}
     for path, c in containers(obj):
         for i, env in dicts(get_list(c, "env")):
             vf = env.get("valueFrom")
             ref = vf.get("resourceFieldRef") if isinstance(vf, dict) else None
             if isinstance(ref, dict):
-                yield from resource_ref_problems(rid, ref, path + ("env", i, "valueFrom", "resourceFieldRef"), False, names)
+                yield from resource_ref_problems(rid, ref, path + ("env", i, "valueFrom", "resourceFieldRef"), False)
     for base, item in downward_items(obj):
         ref = item.get("resourceFieldRef")
         if isinstance(ref, dict):
-            yield from resource_ref_problems(rid, ref, base + ("resourceFieldRef",), True, names)
+            yield from resource_ref_problems(rid, ref, base + ("resourceFieldRef",), True)
 
 
 def downward_items(obj: dict) -> Iterator[tuple[tuple, dict]]:

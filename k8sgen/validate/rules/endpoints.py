@@ -7,11 +7,25 @@ from typing import Iterator
 
 from ...errors import Problem
 from . import formats
-from .ip import VALID_IP_MSG, as_ipv4, is_standard_form, parse_ip_sloppy, special_ip_messages
+from .ip import (
+    as_ipv4,
+    check_ip,
+    parse_ip_sloppy,
+    special_ip_messages,
+)
 from .labels import check_labels
 from .podspec import protocol
 from .registry import (
-    dicts, duplicate, get_dict, get_list, invalid, not_supported, required, rule, too_many, warning,
+    dicts,
+    duplicate,
+    get_dict,
+    get_list,
+    invalid,
+    not_supported,
+    required,
+    rule,
+    too_many,
+    warning,
 )
 
 PORT_PROTOCOLS = ("SCTP", "TCP", "UDP")
@@ -44,15 +58,12 @@ def _hints(rid: str, hints: dict, path: tuple) -> Iterator[Problem]:
                 yield invalid(rid, p, name, msg)
 
 
-def _ip_problems(rid: str, ip: object, path: tuple) -> Iterator[Problem]:
-    if parse_ip_sloppy(ip) is None:
-        yield invalid(rid, path, ip if ip is not None else "", VALID_IP_MSG)
-        return
-    for msg in special_ip_messages(ip):
-        yield invalid(rid, path, ip, msg, hint="endpoints must be addresses other nodes can reach")
-    if not is_standard_form(ip):
-        yield warning(rid, path, f"non-standard IP address {ip!r} will be considered invalid in a future Kubernetes release",
-                      hint="drop leading zeros and IPv4-mapped IPv6 forms")
+def _ip_problems(rid: str, ip: object, path: tuple, version: tuple) -> Iterator[Problem]:
+    addr, found = check_ip(rid, ip, path, version)
+    yield from found
+    if addr is not None:
+        for msg in special_ip_messages(str(ip)):
+            yield invalid(rid, path, ip, msg, hint="endpoints must be addresses other nodes can reach")
 
 
 @rule("endpoints-subset", ("Endpoints",), "every subset has addresses or notReadyAddresses")
@@ -65,11 +76,12 @@ def check_subsets(obj: dict, ctx: object) -> Iterator[Problem]:
 @rule("endpoints-address", ("Endpoints",), "endpoint addresses are valid IPs (not unspecified, loopback, link-local or link-local multicast); hostname is a DNS-1123 label; nodeName a DNS-1123 subdomain")
 def check_addresses(obj: dict, ctx: object) -> Iterator[Problem]:
     rid = "endpoints-address"
+    version = getattr(ctx, "kube_version", (1, 37))
     for i, ss in dicts(get_list(obj, "subsets")):
         for field in ("addresses", "notReadyAddresses"):
             for j, addr in dicts(get_list(ss, field)):
                 p = ("subsets", i, field, j)
-                yield from _ip_problems(rid, addr.get("ip"), p + ("ip",))
+                yield from _ip_problems(rid, addr.get("ip"), p + ("ip",), version)
                 host = addr.get("hostname")
                 if isinstance(host, str) and host:
                     for msg in formats.is_dns1123_label(host):
@@ -120,6 +132,7 @@ def check_address_type(obj: dict, ctx: object) -> Iterator[Problem]:
 @rule("endpointslice-endpoints", SLICE, "at most 1000 endpoints, each with 1-100 addresses of the slice's addressType (no special IPs), a DNS-1123 label hostname, at most 16 topology labels and at most 8 unique zone/node hints")
 def check_slice_endpoints(obj: dict, ctx: object) -> Iterator[Problem]:
     rid = "endpointslice-endpoints"
+    version = getattr(ctx, "kube_version", (1, 37))
     t = obj.get("addressType")
     endpoints = get_list(obj, "endpoints")
     if len(endpoints) > MAX_ENDPOINTS:
@@ -140,8 +153,7 @@ def check_slice_endpoints(obj: dict, ctx: object) -> Iterator[Problem]:
                 if ip is None or (t == "IPv4") != v4:
                     yield invalid(rid, ap, addr, f"must be a valid {t} address", hint=f"the slice's addressType is {t}")
                     continue
-                for msg in special_ip_messages(addr):
-                    yield invalid(rid, ap, addr, msg)
+                yield from _ip_problems(rid, addr, ap, version)
             elif t == "FQDN" and isinstance(addr, str):
                 for msg in formats.is_fully_qualified_domain_name(addr):
                     yield invalid(rid, ap, addr, msg)

@@ -33,15 +33,25 @@ NAME_RULES: dict[str, tuple[NameFn, str]] = {
     "ClusterRoleBinding": (formats.name_is_path_segment, "a path segment: not '.' or '..', no '/' or '%'"),
 }
 KINDS = tuple(NAME_RULES)
+
+# RelaxedServiceNameValidation: alpha in 1.34, beta and on by default from 1.36. Service names
+# become DNS-1123 labels (a leading digit is fine); before, DNS-1035 labels.
+RELAXED_SERVICE_NAMES_SINCE = (1, 36)
+
+
+def name_rule(kind: str, version: tuple) -> tuple[NameFn, str]:
+    if kind == "Service" and version >= RELAXED_SERVICE_NAMES_SINCE:
+        return formats.name_is_dns_label, "a DNS-1123 label (it becomes a DNS name)"
+    return NAME_RULES[kind]
 CLUSTER_SCOPED = frozenset({"Namespace", "ClusterRole", "ClusterRoleBinding"})
 
 TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024
 
 
-@rule("metadata-name", KINDS, "metadata.name (or generateName) is set and valid for the kind: a DNS-1123 subdomain for most, a DNS-1035 label for Services, a path segment for RBAC objects")
+@rule("metadata-name", KINDS, "metadata.name (or generateName) is set and valid for the kind: a DNS-1123 subdomain for most, a DNS-1123 label for Services (DNS-1035 before 1.36), a path segment for RBAC objects")
 def check_name(obj: dict, ctx: object) -> Iterator[Problem]:
     meta = get_dict(obj, "metadata")
-    fn, what = NAME_RULES[obj["kind"]]
+    fn, what = name_rule(obj["kind"], getattr(ctx, "kube_version", (1, 37)))
     name = meta.get("name")
     generate = meta.get("generateName")
     if not name:
@@ -57,7 +67,7 @@ def check_name(obj: dict, ctx: object) -> Iterator[Problem]:
 def check_generate_name(obj: dict, ctx: object) -> Iterator[Problem]:
     generate = get_dict(obj, "metadata").get("generateName")
     if isinstance(generate, str) and generate:
-        fn, what = NAME_RULES[obj["kind"]]
+        fn, what = name_rule(obj["kind"], getattr(ctx, "kube_version", (1, 37)))
         for msg in fn(generate, True):
             yield invalid("metadata-generate-name", ("metadata", "generateName"), generate, msg,
                           hint=f"the generated name must be {what}")

@@ -13,7 +13,7 @@ from typing import Iterator
 
 from ...errors import Problem
 from . import formats
-from .podspec import containers
+from .podspec import containers, spec
 from .registry import dicts, forbidden, get_list, invalid, not_supported, required, rule
 
 PROBE_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
@@ -33,7 +33,7 @@ def _port_num_or_name(rid: str, port: object, path: tuple) -> Iterator[Problem]:
             yield invalid(rid, path, port, msg, hint=hint)
 
 
-def _handler(rid: str, handler: dict, kinds: tuple, path: tuple) -> Iterator[Problem]:
+def _handler(rid: str, handler: dict, kinds: tuple, path: tuple, grace: int = 30) -> Iterator[Problem]:
     present = [k for k in kinds if handler.get(k) is not None]
     if not present:
         yield required(rid, path, "must specify a handler type", hint=f"use one of {', '.join(kinds)}")
@@ -63,8 +63,10 @@ def _handler(rid: str, handler: dict, kinds: tuple, path: tuple) -> Iterator[Pro
             yield invalid(rid, hp + ("port",), port, msg, hint="gRPC probes take a port number, not a name")
     elif kind == "sleep":
         seconds = h.get("seconds")
-        if isinstance(seconds, int) and seconds < 0:
-            yield invalid(rid, hp + ("seconds",), seconds, NON_NEGATIVE)
+        # A zero sleep is allowed since PodLifecycleSleepActionAllowZero (beta 1.33, GA 1.34).
+        if isinstance(seconds, int) and not 0 <= seconds <= grace:
+            yield invalid(rid, hp, seconds, f"must be non-negative and less than terminationGracePeriodSeconds ({grace})",
+                          hint="raise spec.terminationGracePeriodSeconds or sleep less")
 
 
 @rule("pod-probe", ("Pod",), "probes have exactly one handler (exec with a command, httpGet/tcpSocket with a port number or IANA name, grpc with a port number), non-negative timings, and successThreshold 1 for liveness and startup probes")
@@ -90,8 +92,10 @@ def check_probes(obj: dict, ctx: object) -> Iterator[Problem]:
                 yield invalid(rid, p + ("terminationGracePeriodSeconds",), tg, "must be greater than 0")
 
 
-@rule("pod-lifecycle", ("Pod",), "postStart and preStop hooks have exactly one handler (exec with a command, httpGet, tcpSocket or sleep)")
+@rule("pod-lifecycle", ("Pod",), "postStart and preStop hooks have exactly one handler (exec with a command, httpGet, tcpSocket or sleep); a sleep lasts at most terminationGracePeriodSeconds")
 def check_lifecycle(obj: dict, ctx: object) -> Iterator[Problem]:
+    grace = spec(obj).get("terminationGracePeriodSeconds")
+    grace = grace if isinstance(grace, int) and not isinstance(grace, bool) else 30  # the default
     for path, c in containers(obj, ("containers", "initContainers")):
         lc = c.get("lifecycle")
         if not isinstance(lc, dict):
@@ -99,4 +103,4 @@ def check_lifecycle(obj: dict, ctx: object) -> Iterator[Problem]:
         for hook in ("postStart", "preStop"):
             h = lc.get(hook)
             if isinstance(h, dict):
-                yield from _handler("pod-lifecycle", h, LIFECYCLE_HANDLERS, path + ("lifecycle", hook))
+                yield from _handler("pod-lifecycle", h, LIFECYCLE_HANDLERS, path + ("lifecycle", hook), grace)

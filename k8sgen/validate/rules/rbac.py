@@ -12,7 +12,16 @@ from typing import Iterator
 from ...errors import Problem
 from . import formats
 from .labels import check_label_selector
-from .registry import dicts, get_dict, get_list, get_str, invalid, not_supported, required, rule
+from .registry import (
+    dicts,
+    get_dict,
+    get_list,
+    get_str,
+    invalid,
+    not_supported,
+    required,
+    rule,
+)
 
 GROUP = "rbac.authorization.k8s.io"
 

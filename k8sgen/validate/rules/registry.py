@@ -79,7 +79,28 @@ def not_found(rule_id: str, path: tuple, value: object, hint: str = "") -> Probl
     return _problem(rule_id, path, f"Not found: {show(value)}", hint, "error")
 
 
+def closest(value: object, choices: Iterable[str]) -> str:
+    """The choice a typo most likely meant ('tcp' -> 'TCP', 'spec.nodename' -> 'spec.nodeName'), or ''."""
+    if not isinstance(value, str) or not value:
+        return ""
+    choices = list(choices)
+    for c in choices:
+        if c.lower() == value.lower():
+            return c
+    import difflib  # only on the error path
+
+    match = difflib.get_close_matches(value, choices, n=1, cutoff=0.75)
+    return match[0] if match else ""
+
+
+def did_you_mean(value: object, choices: Iterable[str]) -> str:
+    best = closest(value, choices)
+    return f"did you mean {show(best)}?" if best else ""
+
+
 def not_supported(rule_id: str, path: tuple, value: object, supported: Iterable[str], hint: str = "") -> Problem:
+    supported = list(supported)
+    hint = hint or did_you_mean(value, supported)
     values = ", ".join(show(v) for v in supported)
     return _problem(rule_id, path, f"Unsupported value: {show(value)}: supported values: {values}", hint, "error")
 

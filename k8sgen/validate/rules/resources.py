@@ -9,7 +9,15 @@ from typing import Iterator
 from ...errors import Problem
 from . import formats, quantity
 from .podspec import containers
-from .registry import forbidden, get_dict, invalid, required, rule
+from .registry import (
+    duplicate,
+    forbidden,
+    get_dict,
+    invalid,
+    not_supported,
+    required,
+    rule,
+)
 
 STANDARD_CONTAINER_RESOURCES = ("cpu", "memory", "ephemeral-storage")
 HUGEPAGES_PREFIX = "hugepages-"
@@ -103,3 +111,41 @@ def check_resources(obj: dict, ctx: object) -> Iterator[Problem]:
         names = set(limits) | set(requests)
         if any(_is_hugepages(n) for n in names) and not names & {"cpu", "memory"}:
             yield forbidden(rid, rpath, "HugePages require cpu or memory")
+
+
+RESIZE_RESOURCES = ("cpu", "memory")
+RESIZE_RESTART_POLICIES = ("NotRequired", "RestartContainer")
+
+
+@rule("pod-resize-policy", ("Pod",), "resizePolicy names cpu or memory once each, with restartPolicy NotRequired or RestartContainer (NotRequired when the Pod never restarts); not on plain init containers")
+def check_resize_policy(obj: dict, ctx: object) -> Iterator[Problem]:
+    # validateResizePolicy reports at the list path (`resizePolicy`) except for duplicates.
+    rid = "pod-resize-policy"
+    pod_policy = get_dict(obj, "spec").get("restartPolicy") or "Always"
+    for path, c in containers(obj, ("containers", "initContainers")):
+        policies = c.get("resizePolicy")
+        if not isinstance(policies, list) or not policies:
+            continue
+        rp = path + ("resizePolicy",)
+        if path[1] == "initContainers" and c.get("restartPolicy") != "Always":
+            yield invalid(rid, rp, policies, "must not be set for init containers", hint="only sidecar init containers (restartPolicy: Always) can be resized")
+            continue
+        seen: set = set()
+        for i, p in enumerate(policies):
+            if not isinstance(p, dict):
+                continue
+            name = p.get("resourceName") or ""
+            if name in seen:
+                yield duplicate(rid, rp + (i,), name)
+            seen.add(name)
+            if not name:
+                yield required(rid, rp)
+            elif name not in RESIZE_RESOURCES:
+                yield not_supported(rid, rp, name, RESIZE_RESOURCES)
+            policy = p.get("restartPolicy") or ""
+            if not policy:
+                yield required(rid, rp)
+            elif policy not in RESIZE_RESTART_POLICIES:
+                yield not_supported(rid, rp, policy, RESIZE_RESTART_POLICIES)
+            if pod_policy == "Never" and policy != "NotRequired":
+                yield invalid(rid, rp, policy, "must be 'NotRequired' when `restartPolicy` is 'Never'")

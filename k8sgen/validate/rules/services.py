@@ -12,11 +12,20 @@ from typing import Iterator
 
 from ...errors import Problem
 from . import formats
-from .ip import VALID_IP_MSG, is_valid_cidr, parse_ip_sloppy, special_ip_messages
+from .ip import check_cidr, check_ip, special_ip_messages
 from .labels import check_labels
 from .podspec import protocol
 from .registry import (
-    dicts, duplicate, forbidden, get_dict, get_list, invalid, not_supported, required, rule, warning,
+    dicts,
+    duplicate,
+    forbidden,
+    get_dict,
+    get_list,
+    invalid,
+    not_supported,
+    required,
+    rule,
+    warning,
 )
 
 SVC = ("Service",)
@@ -198,6 +207,7 @@ def check_session_affinity(obj: dict, ctx: object) -> Iterator[Problem]:
 @rule("service-cluster-ip", SVC, "clusterIP/clusterIPs agree, hold valid IPs ('None' only alone), at most one per IP family, and match ipFamilies; ipFamilies and ipFamilyPolicy take known values")
 def check_cluster_ips(obj: dict, ctx: object) -> Iterator[Problem]:
     rid = "service-cluster-ip"
+    version = getattr(ctx, "kube_version", (1, 37))
     svc = _Svc(obj)
     if svc.type == "ExternalName":
         return
@@ -231,10 +241,10 @@ def check_cluster_ips(obj: dict, ctx: object) -> Iterator[Problem]:
                 bad = True
                 yield invalid(rid, ips_path, ips, "'None' must be the first and only value")
             continue
-        addr = parse_ip_sloppy(ip)
+        addr, found = check_ip(rid, ip, path_of(i), version)
+        yield from found
         if addr is None:
             bad = True
-            yield invalid(rid, path_of(i), ip, VALID_IP_MSG)
         parsed.append(addr)
     if len(ips) > 2:
         yield invalid(rid, ips_path, ips, "may only hold up to 2 values")
@@ -253,10 +263,12 @@ def check_cluster_ips(obj: dict, ctx: object) -> Iterator[Problem]:
 
 @rule("service-external-ips", SVC, "externalIPs are valid IPs, not unspecified, loopback or link-local")
 def check_external_ips(obj: dict, ctx: object) -> Iterator[Problem]:
+    version = getattr(ctx, "kube_version", (1, 37))
     for i, ip in enumerate(_Svc(obj).external_ips):
         p = ("spec", "externalIPs", i)
-        if parse_ip_sloppy(ip) is None:
-            yield invalid("service-external-ips", p, ip, VALID_IP_MSG)
+        addr, found = check_ip("service-external-ips", ip, p, version)
+        yield from found
+        if addr is None:
             continue
         for msg in special_ip_messages(ip):
             yield invalid("service-external-ips", p, ip, msg)
@@ -295,6 +307,7 @@ def check_traffic_policy(obj: dict, ctx: object) -> Iterator[Problem]:
 @rule("service-load-balancer", SVC, "loadBalancerSourceRanges (or its older annotation), loadBalancerClass and allocateLoadBalancerNodePorts only on LoadBalancer Services; source ranges are CIDRs; the class is a qualified name")
 def check_load_balancer(obj: dict, ctx: object) -> Iterator[Problem]:
     rid = "service-load-balancer"
+    version = getattr(ctx, "kube_version", (1, 37))
     svc = _Svc(obj)
     s = svc.spec
     lb = svc.type == "LoadBalancer"
@@ -304,9 +317,9 @@ def check_load_balancer(obj: dict, ctx: object) -> Iterator[Problem]:
         if not lb:
             yield forbidden(rid, ("spec", "loadBalancerSourceRanges"), only_lb)
         for i, cidr in enumerate(ranges):
+            # Space padding is tolerated, a leftover of the annotation this field replaced.
             value = cidr.strip() if isinstance(cidr, str) else cidr
-            if not is_valid_cidr(value):
-                yield invalid(rid, ("spec", "loadBalancerSourceRanges", i), value, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)")
+            yield from check_cidr(rid, value, ("spec", "loadBalancerSourceRanges", i), version)
     else:
         # The older annotation still counts when the field is empty.
         ann = get_dict(obj, "metadata", "annotations").get(SOURCE_RANGES_ANNOTATION)
@@ -316,10 +329,7 @@ def check_load_balancer(obj: dict, ctx: object) -> Iterator[Problem]:
                 yield forbidden(rid, ap, only_lb)
             text = ann.strip()
             for cidr in text.split(",") if text else ():
-                value = cidr.strip()
-                if not is_valid_cidr(value):
-                    yield invalid(rid, ap, value, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)",
-                                  hint="prefer spec.loadBalancerSourceRanges")
+                yield from check_cidr(rid, cidr.strip(), ap, version)
     if s.get("allocateLoadBalancerNodePorts") is not None and not lb:
         yield forbidden(rid, ("spec", "allocateLoadBalancerNodePorts"), only_lb)
     cls = s.get("loadBalancerClass")

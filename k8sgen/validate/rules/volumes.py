@@ -15,7 +15,18 @@ from typing import Iterator
 from ...errors import Problem
 from . import formats, quantity
 from .podspec import containers, spec, volume_names
-from .registry import dicts, duplicate, forbidden, get_list, get_str, invalid, not_found, not_supported, required, rule
+from .registry import (
+    dicts,
+    duplicate,
+    forbidden,
+    get_list,
+    get_str,
+    invalid,
+    not_found,
+    not_supported,
+    required,
+    rule,
+)
 
 POD = ("Pod",)
 
@@ -166,6 +177,18 @@ def _downward_file(rid: str, item: dict, path: tuple) -> Iterator[Problem]:
     yield from _mode(rid, item.get("mode"), path + ("mode",))
 
 
+class _PathClaims:
+    """Files written by the sources of one projected volume: each path may be claimed once."""
+
+    def __init__(self, rid: str, path: tuple):
+        self.rid, self.path, self.seen = rid, path, set()
+
+    def __call__(self, file: str, shown: object) -> Iterator[Problem]:
+        if file in self.seen:
+            yield invalid(self.rid, self.path, shown, "conflicting duplicate paths", hint=f"two projected sources write {file!r}")
+        self.seen.add(file)
+
+
 @rule("pod-projected-volume", POD, "projected volume sources: one type per source, no duplicate paths, serviceAccountToken path relative and expirationSeconds between 600 and 2^32")
 def check_projected(obj: dict, ctx: object) -> Iterator[Problem]:
     rid = "pod-projected-volume"
@@ -174,13 +197,7 @@ def check_projected(obj: dict, ctx: object) -> Iterator[Problem]:
         if not isinstance(proj, dict):
             continue
         pp = ("spec", "volumes", i, "projected")
-        paths: set = set()
-
-        def claim(p: str, shown: object) -> Iterator[Problem]:
-            if p in paths:
-                yield invalid(rid, pp, shown, "conflicting duplicate paths", hint=f"two projected sources write {p!r}")
-            paths.add(p)
-
+        claim = _PathClaims(rid, pp)
         for si, src in dicts(get_list(proj, "sources")):
             sp = pp + ("sources", si)
             present = [s for s in PROJECTION_SOURCES if src.get(s) is not None]
