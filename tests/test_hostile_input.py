@@ -292,3 +292,27 @@ def test_values_with_line_breaks_keep_problems_on_one_line():
     lines = ran.err.splitlines()  # splits at \u2028 and \x85 too
     assert all(line.startswith("  hint: ") or re.match(r"<stdin>:\d+:\d+: (error|warning): .* \([a-z0-9-]+\)\Z", line) for line in lines), lines
     assert any('Invalid value: "a\\u2028b\\u0085c\\nd"' in line for line in lines), lines
+
+
+@pytest.mark.parametrize(
+    "target, redirect, code, err",
+    [
+        ("app.yaml", ">&-", 2, "k8sgen: error: cannot write the output: stdout is closed\n"),
+        ("app.yaml", ">/dev/full", 2, "k8sgen: error: cannot write the output: No space left on device\n"),
+        ("app.yaml", "2>&- >/dev/null", 0, None),  # stderr closed: nothing to say, still exit 0
+        ("missing.yaml", "2>&-", 2, None),  # stderr closed: the error cannot be told, the code can
+    ],
+)
+def test_closed_or_full_streams(target, redirect, code, err, tmp_path):
+    """`k8sgen render app.yaml >&-`, onto a full disk, or with stderr closed: never exit 3."""
+    if not os.path.exists("/dev/full"):
+        pytest.skip("needs /dev/full (Linux)")
+    (tmp_path / "app.yaml").write_text(
+        "pods:\n  web: {image: nginx:1.27, automountServiceAccountToken: false, resources: {limits: {cpu: 100m, memory: 64Mi}}}\n"
+    )
+    env = {**os.environ, "PYTHONPATH": PACKAGE_PARENT}
+    p = subprocess.run(f"{sys.executable} -m k8sgen render {target} {redirect}", shell=True, executable="/bin/bash",
+                       capture_output="2>&-" not in redirect, cwd=tmp_path, env=env, timeout=120)
+    assert p.returncode == code, p
+    if err is not None:
+        assert p.stderr.decode() == err
