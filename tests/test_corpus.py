@@ -186,3 +186,31 @@ def test_kubectl_and_pyyaml_read_every_written_string_alike():
     by_name = {o["metadata"]["name"]: o for o in objects}
     misread = [values[i] for i, d in enumerate(docs) if by_name.get(f"c{i}") != d]
     assert not misread and err == "", (misread[:20], err[:500])
+
+
+def test_numbers_stay_numbers():
+    """Where the API wants numbers (ports, modes, seconds), they come out as numbers, not text."""
+    spec = """\
+pods:
+  web:
+    image: nginx:1.27
+    ports: [8080, "http:9090", {port: 7070, hostPort: 17070}]
+    mounts: {/cfg: cfg}
+    volumes:
+      cfg: {configMap: {name: app, defaultMode: "0644"}}
+    apiProxy: {port: 8002}
+services:
+  web:
+    selector: {app: web}
+    ports: ["80:8080", {port: 443, targetPort: 8443}]
+"""
+    ran = run_cli("render", "-", stdin=spec)
+    assert ran.code == 0, ran
+    for objects in (list(yaml.safe_load_all(ran.out)), json.loads(run_cli("render", "-", "-o", "json", stdin=spec).out)["items"]):
+        pod = next(o for o in objects if o["kind"] == "Pod")
+        svc = next(o for o in objects if o["kind"] == "Service")
+        c = pod["spec"]["containers"][0]
+        assert [p["containerPort"] for p in c["ports"]] == [8080, 9090, 7070] and c["ports"][2]["hostPort"] == 17070
+        assert pod["spec"]["volumes"][0]["configMap"]["defaultMode"] == 0o644
+        assert [(p["port"], p["targetPort"]) for p in svc["spec"]["ports"]] == [(80, 8080), (443, 8443)]
+        assert "--port=8002" in pod["spec"]["containers"][1]["args"]
