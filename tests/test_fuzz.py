@@ -73,12 +73,12 @@ def test_spec_structures_raise_only_k8sgen_errors(spec):
 
 
 @settings(max_examples=max(EXAMPLES // 3, 10), deadline=None, suppress_health_check=list(HealthCheck), derandomize=bool(os.environ.get("K8SGEN_CI")))
-@given(text=YAMLISH)
-def test_cli_never_prints_a_traceback(text):
-    ran = run_cli("render", "-", stdin=text)
+@given(text=YAMLISH, command=st.sampled_from(["render", "validate"]))
+def test_cli_never_prints_a_traceback(text, command):
+    ran = run_cli(command, "-", stdin=text)
     assert ran.code in (0, 1, 2), ran
     assert "Traceback" not in ran.err and "internal error" not in ran.err, ran
-    assert ran.code == 0 or ran.out == "", ran
+    assert ran.code == 0 or ran.out == "" or command == "validate", ran
     for line in ran.err.splitlines():
         assert line.startswith("  hint: ") or PROBLEM_LINE.match(line), (line, ran)
 
@@ -95,3 +95,18 @@ def test_found_by_fuzzing():
     for spec, rule in FOUND:
         result = render_specs([spec])
         assert [p.rule for p in result.errors] == [rule], result.errors
+
+
+SET_PATHS = st.lists(st.one_of(KEYS, st.sampled_from(["[0]", "[1]", "[x]", "[", "]", "\\.", ".", "=", ""])), min_size=0, max_size=5).map(".".join)
+
+
+@settings(max_examples=max(EXAMPLES // 3, 10), deadline=None, suppress_health_check=list(HealthCheck), derandomize=bool(os.environ.get("K8SGEN_CI")))
+@given(path=SET_PATHS, value=st.one_of(st.text(max_size=20), st.sampled_from(["", "1", "yes", "[a]", "{a: 1}", "~"])), eq=st.booleans())
+def test_set_expressions_never_crash(path, value, eq, tmp_path_factory):
+    base = tmp_path_factory.mktemp("set") / "base.yaml"
+    base.write_text("pods:\n  web:\n    image: nginx:1.27\n    command: [a]\n")
+    ran = run_cli("render", "-f", str(base), "--set", f"{path}={value}" if eq else path)
+    assert ran.code in (0, 1, 2), ran
+    assert "Traceback" not in ran.err and "internal error" not in ran.err, ran
+    for line in ran.err.splitlines():
+        assert line.startswith("  hint: ") or PROBLEM_LINE.match(line), (line, ran)
