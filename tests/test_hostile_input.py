@@ -316,3 +316,20 @@ def test_closed_or_full_streams(target, redirect, code, err, tmp_path):
     assert p.returncode == code, p
     if err is not None:
         assert p.stderr.decode() == err
+
+
+def test_line_endings_do_not_matter(tmp_path):
+    """A spec saved with CRLF (Windows) or CR line endings renders exactly like the LF one."""
+    body = (
+        "pods:\n  web:\n    image: nginx:1.27\n    automountServiceAccountToken: false\n"
+        "    annotations:\n      script: |\n        echo one\n        echo two\n"
+        "    resources: {limits: {cpu: 100m, memory: 64Mi}}\n"
+    )
+    outs = []
+    for name, eol in (("lf", "\n"), ("crlf", "\r\n"), ("cr", "\r")):
+        f = tmp_path / f"{name}.yaml"
+        f.write_bytes(body.replace("\n", eol).encode())
+        ran = run_in_process(["render", str(f)])
+        assert ran.code == 0, (name, ran)
+        outs.append(ran.out)
+    assert outs[0] == outs[1] == outs[2] and "script: |\n      echo one\n      echo two\n" in outs[0]
