@@ -110,3 +110,26 @@ def test_set_expressions_never_crash(path, value, eq, tmp_path_factory):
     assert "Traceback" not in ran.err and "internal error" not in ran.err, ran
     for line in ran.err.splitlines():
         assert line.startswith("  hint: ") or PROBLEM_LINE.match(line), (line, ran)
+
+
+NESTING = ["- ", "-\t", "  ", " ", "\n", "a:", "a: ", ": ", "? ", "?", ":", "[", "{", "]", "}", ",", "&x ", "!!map ", "!!seq ", "--- ", "---\n", "x", "'", '"', "#", "|\n", "-"]
+
+
+@settings(max_examples=EXAMPLES * 4, deadline=None, suppress_health_check=list(HealthCheck), derandomize=bool(os.environ.get("K8SGEN_CI")))
+@given(text=st.lists(st.sampled_from(NESTING), max_size=60).map("".join))
+def test_depth_bound_is_an_upper_bound(text):
+    """The cheap bound that decides whether deep input is walked before composing (libyaml would
+    crash on it) must never be below the real nesting of a document libyaml accepts."""
+    import yaml
+
+    depth = deepest = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                deepest = max(deepest, depth)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # the bound must hold up to the error too: `deepest` is what was composed so far
+    assert yamlio._may_nest_deeper(text, deepest - 1), (text, deepest)
