@@ -162,6 +162,11 @@ def render_all_ways(spec: dict, route: str) -> Outcome:
         return Outcome(e.problems, {})
     if result.errors:
         return Outcome(result.errors, {})
+    try:
+        through_dir = _through_output_dir(result.objects)
+    except K8sgenError as e:  # names the API takes but no file system does (RBAC names)
+        assert [p.rule for p in e.problems] == ["output-file-name"], e.problems
+        return Outcome(e.problems, {})
     yaml_text = stream_text(result.objects, "yaml")
     json_text = stream_text(result.objects, "json")
     outputs = {
@@ -169,9 +174,24 @@ def render_all_ways(spec: dict, route: str) -> Outcome:
         "yaml-documents": [yaml.safe_load(o.text) for o in result.objects],
         "json-list": json.loads(json_text)["items"],
         "validated": [o.obj for o in result.objects],
-        "output-dir": _through_output_dir(result.objects),
+        "output-dir": through_dir,
+        "krm-resource-list": _through_krm(result.objects),
     }
     return Outcome([], outputs)
+
+
+def _through_krm(objects: list) -> list:
+    """The kustomize KRM function's ResourceList, minus the path annotations it adds."""
+    from k8sgen.emit import krm
+
+    items = yaml.safe_load(krm.resource_list_text("config.kubernetes.io/v1", [], objects, []))["items"]
+    for obj in items:
+        ann = obj["metadata"]["annotations"]
+        for k in ("config.kubernetes.io/path", "internal.config.kubernetes.io/path"):
+            ann.pop(k)
+        if not ann:
+            del obj["metadata"]["annotations"]
+    return items
 
 
 def _through_output_dir(objects: list) -> list:

@@ -333,3 +333,16 @@ def test_line_endings_do_not_matter(tmp_path):
         assert ran.code == 0, (name, ran)
         outs.append(ran.out)
     assert outs[0] == outs[1] == outs[2] and "script: |\n      echo one\n      echo two\n" in outs[0]
+
+
+@pytest.mark.parametrize("name", ["a\\0b", "two\\nlines", "back\\\\slash", "tab\\there", "x" * 300])
+def test_output_dir_refuses_names_no_file_can_have(name, tmp_path):
+    """RBAC names may hold almost anything; --output-dir refuses (exit 1, nothing written)
+    instead of crashing on a file name, and stdout still renders the object."""
+    spec = tmp_path / "app.yaml"
+    spec.write_text(f'roles:\n  "{name}":\n    rules: [{{resources: [pods], verbs: [get]}}]\n')
+    ran = run_in_process(["render", str(spec), "--output-dir", str(tmp_path / "out")])
+    assert (ran.code, ran.out) == (1, "") and not (tmp_path / "out").exists(), ran
+    [line, hint] = ran.err.splitlines()
+    assert line.startswith(f"{spec}:2:3: error: Role ") and line.endswith("cannot be written to a file: the name holds characters a file name cannot (output-file-name)")
+    assert run_in_process(["render", str(spec)]).code == 0
