@@ -387,7 +387,7 @@ class _Builder:
                 return value
             if tag not in _STD_SCALAR_TAGS:
                 raise self._tag_error(node)
-            return self._typed(node, tag, path)
+            return self._keep_raw(self._typed(node, tag, path), value, path)
         implicit = _implicit_tag(value)
         if tag != implicit:
             # An explicit tag on a plain scalar (`!!str 0755`, `!foo x`).
@@ -395,11 +395,17 @@ class _Builder:
                 return value
             if tag not in _STD_SCALAR_TAGS:
                 raise self._tag_error(node)
-            return self._typed(node, tag, path)
+            return self._keep_raw(self._typed(node, tag, path), value, path)
         if self.mode == "spec":
             resolved = resolve_core(value)
         else:
             resolved = self._typed(node, tag, path)
+        if path is not None and not isinstance(resolved, str):
+            self.pm.raw[path] = value
+        return resolved
+
+    def _keep_raw(self, resolved, value: str, path):
+        # `!!int "0x1F"` in a field the schema types as text is still the text as written.
         if path is not None and not isinstance(resolved, str):
             self.pm.raw[path] = value
         return resolved

@@ -346,3 +346,17 @@ def test_output_dir_refuses_names_no_file_can_have(name, tmp_path):
     [line, hint] = ran.err.splitlines()
     assert line.startswith(f"{spec}:2:3: error: Role ") and line.endswith("cannot be written to a file: the name holds characters a file name cannot (output-file-name)")
     assert run_in_process(["render", str(spec)]).code == 0
+
+
+def test_explicit_tags_in_text_fields_keep_the_text():
+    """`!!int "0x1F"` where the schema wants text: the text as written, like an untagged value;
+    where it wants a number (ports) the tag is honoured."""
+    spec = ('annotations: {a: !!float .nan, b: !!int "0x1F", c: !!bool yes, d: !!null "", e: !!str 0755}\n'
+            'pods:\n  web: {image: nginx:1.27, ports: [!!int "8080"]}\n')
+    ran = run_in_process(["render", "-"], stdin=spec.encode())
+    assert ran.code == 0, ran
+    import yaml
+
+    pod = yaml.safe_load(ran.out)
+    assert pod["metadata"]["annotations"] == {"a": ".nan", "b": "0x1F", "c": "yes", "d": "", "e": "0755"}
+    assert pod["spec"]["containers"][0]["ports"][0]["containerPort"] == 8080
