@@ -28,11 +28,12 @@ TOKENS = [
 ]
 YAMLISH = st.one_of(st.lists(st.sampled_from(TOKENS), max_size=40).map("".join), st.text(max_size=200))
 
-KEYS = st.sampled_from(["pods", "services", "namespace", "annotations", "labels", "image", "env", "command", "args",
+KEYS = st.one_of(st.text(st.characters(blacklist_categories=()), max_size=4), st.sampled_from(["pods", "services", "namespace", "annotations", "labels", "image", "env", "command", "args",
                         "ports", "mounts", "volumes", "selector", "endpoints", "externalName", "serviceAccounts", "roles",
                         "bindings", "rules", "subjects", "web", "db", "x", "", "0", "apiVersion", "kind", "apiProxy",
-                        "downward", "containers", "initContainers", "resources", "limits", "headless", "clusterRole"])
+                        "downward", "containers", "initContainers", "resources", "limits", "headless", "clusterRole"]))
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(), st.text(max_size=30),
+                    st.text(st.characters(blacklist_categories=()), max_size=8),  # lone surrogates too (Python API)
                     st.sampled_from(["nginx:1.27", "80:8080", "http:8080", "10.0.0.1", "status.podIP", "limits.cpu/1m", "0644", "get"]))
 JSONISH = st.recursive(SCALARS, lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(KEYS, children, max_size=5)), max_leaves=30)
 SPECISH = st.one_of(

@@ -20,6 +20,7 @@ import pytest
 
 from conftest import ROOT, Ran
 from k8sgen import yamlio
+from k8sgen.errors import K8sgenError
 
 # Subprocesses import the k8sgen under test: the source tree, or the installed package in CI.
 PACKAGE_PARENT = str(Path(yamlio.__file__).resolve().parent.parent)
@@ -360,3 +361,22 @@ def test_explicit_tags_in_text_fields_keep_the_text():
     pod = yaml.safe_load(ran.out)
     assert pod["metadata"]["annotations"] == {"a": ".nan", "b": "0x1F", "c": "yes", "d": "", "e": "0755"}
     assert pod["spec"]["containers"][0]["ports"][0]["containerPort"] == 8080
+
+
+def test_lone_surrogates_are_a_spec_error():
+    """Text that is no Unicode (bytes that are not UTF-8 on a --set command line, or a lone
+    surrogate from the Python API) is a spec problem, not an internal error."""
+    from k8sgen.pipeline import render_specs
+
+    with pytest.raises(K8sgenError) as e:
+        render_specs([{"pods": {"web": {"image": "nginx:1.27", "annotations": {"a\ud800": "x", "b": "y\udcff"}}}}])
+    assert sorted((p.rule, p.path) for p in e.value.problems) == [
+        ("spec-text", ("pods", "web", "annotations", "a\ud800")), ("spec-text", ("pods", "web", "annotations", "b"))]
+    env = {**os.environ, "PYTHONPATH": PACKAGE_PARENT}
+    p = subprocess.run([sys.executable, "-m", "k8sgen", "render", "-f", str(ROOT / "examples" / "headless.yaml"),
+                        "--set", os.fsdecode(b"pods.pod-a.annotations.x=a\xff")], capture_output=True, env=env, timeout=120)
+    assert p.returncode == 1 and p.stdout == b""
+    assert p.stderr.decode() == (
+        "--set:1:26: error: text 'a\\udcff' holds U+DCFF, a lone UTF-16 surrogate, which is not a character (spec-text)\n"
+        "  hint: use UTF-8 text; on a command line, check the terminal's encoding\n"
+    )
