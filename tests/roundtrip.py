@@ -125,7 +125,7 @@ FIELDS = [
 ]
 FIELDS_BY_ID = {f.id: f for f in FIELDS}
 
-ROUTES = ("dict", "yaml", "json")
+ROUTES = ("dict", "yaml", "yaml-flow", "yaml-canonical", "json")
 _YAML_UNSAFE = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -133,8 +133,10 @@ def spec_source(spec: dict, route: str):
     """The spec as the pipeline takes it: a mapping, or a Document parsed from YAML/JSON text."""
     if route == "dict":
         return spec
-    if route == "yaml":
-        text = yaml.safe_dump(spec, allow_unicode=True, sort_keys=False, width=10**9)
+    if route.startswith("yaml"):
+        # Block style; flow style on one line; canonical: every scalar quoted and tagged (!!int "80").
+        style = {"yaml": {}, "yaml-flow": {"default_flow_style": True}, "yaml-canonical": {"canonical": True}}[route]
+        text = yaml.safe_dump(spec, allow_unicode=True, sort_keys=False, width=10**9, **style)
         if "\x85" in text:
             # PyYAML's emitter writes NEL raw in single quotes, where every reader folds it
             # to a space (a PyYAML bug, not ours); our writer escapes it.
