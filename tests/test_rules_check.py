@@ -114,8 +114,6 @@ def test_version_switches(obj: dict, version: tuple, path) -> None:
 
 WARNINGS = [
     (svc(type="NodePort", ports=[{"port": 80, "nodePort": 8080}]), "service-node-port", "spec.ports[0].nodePort"),
-    ({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", "metadata": {"name": "s"}, "addressType": "IPv4",
-      "endpoints": [{"addresses": ["10.0.0.1"]}]}, "endpointslice-service-name", "metadata.labels"),
 ]
 
 

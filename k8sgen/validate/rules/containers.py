@@ -414,3 +414,44 @@ def check_pod_selectors(obj: dict, ctx: object) -> Iterator[Problem]:
             yield from check_label_selector(rid, term.get("namespaceSelector"), p + ("namespaceSelector",))
     for i, tsc in dicts(get_list(s, "topologySpreadConstraints")):
         yield from check_label_selector(rid, tsc.get("labelSelector"), ("spec", "topologySpreadConstraints", i, "labelSelector"))
+
+
+MAX_INT32 = 2147483647
+POD_OS_NAMES = ("linux", "windows")
+
+
+@rule("pod-spec-names", POD, "nodeName, priorityClassName and runtimeClassName are DNS-1123 subdomains; hostAliases have valid IPs and host names; readiness and scheduling gates are qualified names (gates unique); activeDeadlineSeconds 1-2147483647; os.name linux or windows")
+def check_pod_spec_names(obj: dict, ctx: object) -> Iterator[Problem]:
+    rid = "pod-spec-names"
+    s = spec(obj)
+    version = getattr(ctx, "kube_version", (1, 37))
+    for f in ("nodeName", "priorityClassName", "runtimeClassName"):
+        value = s.get(f)
+        if isinstance(value, str) and (value or f == "runtimeClassName"):
+            for msg in formats.name_is_dns_subdomain(value):
+                yield invalid(rid, ("spec", f), value, msg)
+    ads = s.get("activeDeadlineSeconds")
+    if isinstance(ads, int) and not isinstance(ads, bool) and not 1 <= ads <= MAX_INT32:
+        yield invalid(rid, ("spec", "activeDeadlineSeconds"), ads, f"must be between 1 and {MAX_INT32}, inclusive")
+    for i, alias in dicts(get_list(s, "hostAliases")):
+        p = ("spec", "hostAliases", i)
+        yield from check_ip(rid, alias.get("ip"), p + ("ip",), version)[1]
+        for j, host in enumerate(get_list(alias, "hostnames")):
+            if isinstance(host, str):
+                for msg in formats.is_dns1123_subdomain(host):
+                    yield invalid(rid, p + ("hostnames", j), host, msg)
+    for i, gate in dicts(get_list(s, "readinessGates")):
+        cond = get_str(gate, "conditionType")
+        for msg in formats.is_qualified_name(cond):
+            yield invalid(rid, ("spec", "readinessGates", i, "conditionType"), cond, msg)
+    seen: set = set()
+    for i, gate in dicts(get_list(s, "schedulingGates")):
+        name = get_str(gate, "name")
+        for msg in formats.is_qualified_name(name):
+            yield invalid(rid, ("spec", "schedulingGates", i), name, msg)
+        if name in seen:
+            yield duplicate(rid, ("spec", "schedulingGates", i), name)
+        seen.add(name)
+    os_name = get_dict(s, "os").get("name")
+    if isinstance(os_name, str) and os_name not in POD_OS_NAMES:
+        yield not_supported(rid, ("spec", "os", "name"), os_name, POD_OS_NAMES)

@@ -25,7 +25,6 @@ from .registry import (
     required,
     rule,
     too_many,
-    warning,
 )
 
 PORT_PROTOCOLS = ("SCTP", "TCP", "UDP")
@@ -36,7 +35,8 @@ MAX_ADDRESSES = 100
 # mirror any Endpoints object.
 MAX_PORTS = 20000
 MAX_TOPOLOGY_LABELS = 16
-SERVICE_NAME_LABEL = "kubernetes.io/service-name"
+# A slice without the kubernetes.io/service-name label is valid but unused; references.py
+# (ref-endpoints) reports it, since it is about the slice's Service.
 MAX_HINTS = 8  # per list: forZones (and forNodes, 1.33+)
 
 
@@ -197,12 +197,3 @@ def check_slice_ports(obj: dict, ctx: object) -> Iterator[Problem]:
         if isinstance(app, str):
             for msg in formats.is_qualified_name(app):
                 yield invalid(rid, p + ("appProtocol",), app, msg)
-
-
-@rule("endpointslice-service-name", SLICE, "(warning) the slice carries the kubernetes.io/service-name label, without which kube-proxy and DNS ignore it")
-def check_service_name_label(obj: dict, ctx: object) -> Iterator[Problem]:
-    labels = get_dict(obj, "metadata", "labels")
-    if not labels.get(SERVICE_NAME_LABEL):
-        yield warning("endpointslice-service-name", ("metadata", "labels"),
-                      f"missing label {SERVICE_NAME_LABEL}: the slice is not associated with any Service",
-                      hint=f"add {SERVICE_NAME_LABEL}: <service name>")

@@ -119,6 +119,7 @@ def _pod_term(rid: str, term: dict, path: tuple) -> Iterator[Problem]:
     else:
         for msg in formats.is_qualified_name(key):
             yield invalid(rid, path + ("topologyKey",), key, msg)
+    # The server reports a bad entry at `namespace` (no such field); we name the list item.
     for i, ns in enumerate(get_list(term, "namespaces")):
         if isinstance(ns, str):
             for msg in formats.name_is_dns_label(ns):
