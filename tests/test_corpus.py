@@ -172,10 +172,29 @@ def _numberish(n: int) -> list[str]:
     return sorted(out)
 
 
+def _random_text(n: int) -> list[str]:
+    """Seeded random strings over ASCII (indicators, spaces, controls) and all of Unicode."""
+    rnd = random.Random(2)
+    pools = [
+        [chr(c) for c in range(0x20, 0x7F)],
+        list(" \t\n\r-?:,[]{}#&*!|>'\"%@`\\"),
+        [chr(c) for c in range(0, 0x20)] + ["\x7f", "\x85", "\xa0", "\u2028", "\u2029", "\ufeff", "\ufffe", "\uffff"],
+    ]
+
+    def anychar() -> str:
+        c = rnd.choice([rnd.randrange(0x80, 0xD800), rnd.randrange(0xE000, 0x110000)])
+        return chr(c)
+
+    out = []
+    for _ in range(n):
+        out.append("".join(rnd.choice(rnd.choice(pools)) if rnd.random() < 0.7 else anychar() for _ in range(rnd.randint(1, 12))))
+    return out
+
+
 def test_kubectl_and_pyyaml_read_every_written_string_alike():
     """The writer (k8sgen/yamltext.py) against go-yaml: one ConfigMap per string, as a value and
     as a key. kubectl drops a document it cannot decode (a string read as a number or bool)."""
-    values = sorted(set(ALL + PLAIN_TRAPS + _numberish(1500)))
+    values = sorted(set(ALL + PLAIN_TRAPS + _numberish(1500) + _random_text(600)))
     docs = [
         {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": f"c{i}", "annotations": {"v": v}}, "data": {v or "empty": "k"}}
         for i, v in enumerate(values)
