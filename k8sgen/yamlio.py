@@ -146,8 +146,14 @@ def load_rendered(text: str):
 def read_text(path: str, stdin_name: str = "<stdin>") -> tuple[str, str]:
     """Read a file (or stdin for "-") as text. Returns (text, display name)."""
     if path == "-":
-        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
         name = stdin_name
+        stream = getattr(sys.stdin, "buffer", None)  # sys.stdin is None when started with `<&-`
+        if stream is None:
+            raise input_error("cannot read: stdin is closed", SourcePos(name, 0, 0), hint="pipe the spec in, or name the file", rule="input-unreadable")
+        try:
+            data = stream.read(MAX_INPUT_BYTES + 1)
+        except OSError as e:
+            raise input_error(f"cannot read: {e.strerror or e}", SourcePos(name, 0, 0), rule="input-unreadable") from None
     else:
         p = Path(path)
         name = path

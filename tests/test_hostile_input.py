@@ -302,6 +302,7 @@ def test_values_with_line_breaks_keep_problems_on_one_line():
         ("app.yaml", ">/dev/full", 2, "k8sgen: error: cannot write the output: No space left on device\n"),
         ("app.yaml", "2>&- >/dev/null", 0, None),  # stderr closed: nothing to say, still exit 0
         ("missing.yaml", "2>&-", 2, None),  # stderr closed: the error cannot be told, the code can
+        ("-", "<&-", 2, "<stdin>: error: cannot read: stdin is closed (input-unreadable)\n  hint: pipe the spec in, or name the file\n"),
     ],
 )
 def test_closed_or_full_streams(target, redirect, code, err, tmp_path):
