@@ -157,6 +157,8 @@ def read_text(path: str, stdin_name: str = "<stdin>") -> tuple[str, str]:
     else:
         p = Path(path)
         name = path
+        if not path:  # Path("") is ".", which would be reported as a directory
+            raise input_error("the path is empty", SourcePos('""', 0, 0), hint="name a spec file, or '-' to read from stdin", rule="input-missing")
         if not p.exists():
             raise input_error("no such file", SourcePos(path, 0, 0), hint="check the path; use '-' to read from stdin", rule="input-missing")
         if p.is_dir():

@@ -199,6 +199,9 @@ def test_bom_is_accepted(tmp_path):
     "argv, err",
     [
         (["render", "no/such/spec.yaml"], "no/such/spec.yaml: error: no such file (input-missing)\n  hint: check the path; use '-' to read from stdin\n"),
+        (["render", ""], '"": error: the path is empty (input-missing)\n  hint: name a spec file, or \'-\' to read from stdin\n'),
+        (["validate", ""], '"": error: the path is empty (input-missing)\n  hint: name a spec file, or \'-\' to read from stdin\n'),
+        (["render", "a\nb.yaml"], "a\\nb.yaml: error: no such file (input-missing)\n  hint: check the path; use '-' to read from stdin\n"),
         (["render", "."], ".: error: is a directory, not a file (input-directory)\n  hint: name the spec files inside it, e.g. DIR/*.yaml\n"),
         (["validate", "."], ".: error: is a directory, not a file (input-directory)\n  hint: name the spec files inside it, e.g. DIR/*.yaml\n"),
         (["render", "-", "-"], "<stdin>: error: '-' (stdin) is given more than once (usage-stdin)\n  hint: stdin holds one input; name the other files\n"),
