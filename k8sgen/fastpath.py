@@ -130,7 +130,7 @@ def guarded(call: Callable[[], object]) -> int:
     except K8sgenError as e:
         from . import report
 
-        _tell(lambda: report.write(e.problems, "parsable", sys.stderr))
+        _tell(report.write, e.problems, "parsable", sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         return 130
@@ -144,7 +144,7 @@ def guarded(call: Callable[[], object]) -> int:
     except OSError as e:
         # Writing the output failed (disk full, stdout closed, a read-only directory): a problem
         # of the environment, reported in one line like unreadable input, not a bug.
-        _tell(lambda: sys.stderr.write(f"k8sgen: error: cannot write the output: {e.strerror or e}\n"))
+        _tell(sys.stderr.write, f"k8sgen: error: cannot write the output: {e.strerror or e}\n")
         return EXIT_USAGE
     except Exception as e:
         # Click's exceptions, matched by shape: typer >= 0.20 vendors click as typer._click.
@@ -152,21 +152,21 @@ def guarded(call: Callable[[], object]) -> int:
         if name == "Exit":
             return getattr(e, "exit_code", 0)
         if name == "Abort":
-            _tell(lambda: sys.stderr.write("aborted\n"))
+            _tell(sys.stderr.write, "aborted\n")
             return 130
         if hasattr(e, "show") and hasattr(e, "exit_code"):
-            _tell(lambda: e.show(file=sys.stderr))
+            _tell(e.show, file=sys.stderr)
             return EXIT_USAGE
         # Anything else is a bug: say so in one line, keep the traceback for K8SGEN_DEBUG.
         if os.environ.get("K8SGEN_DEBUG"):
             raise
-        _tell(lambda: sys.stderr.write(f"k8sgen: internal error: {type(e).__name__}: {e}\n  (run with K8SGEN_DEBUG=1 for a traceback, and please report it)\n"))
+        _tell(sys.stderr.write, f"k8sgen: internal error: {type(e).__name__}: {e}\n  (run with K8SGEN_DEBUG=1 for a traceback, and please report it)\n")
         return EXIT_INTERNAL
 
 
-def _tell(write: Callable[[], object]) -> None:
+def _tell(write: Callable[..., object], *args, **kwargs) -> None:
     try:
-        write()
+        write(*args, **kwargs)
     except OSError:
         pass  # stderr closed, full, or its reader gone: the exit code still tells
 
