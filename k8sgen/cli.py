@@ -97,19 +97,12 @@ def render(
       k8sgen render specs/*.k8sgen.yaml --check        # CI: exit 1 with a diff if stale
       k8sgen render -f base.yaml -f prod.yaml --set pods.web.image=nginx:1.28
     """
-    from .commands import sources
+    from .commands import output as out_cmd
 
     _stdin_once((specs or []) + (layers or []))
-    docs = sources.load(specs or [], layers or [], sets or [])
-    if output_dir is not None or write or check or against is not None:
-        from .commands import output as out_cmd
-
-        sources.check_output_options(output.value, write, check, against)
-        return out_cmd.run(docs, output_dir=output_dir, write=write, check=check, against=against, force=force,
-                           fail_on_change=fail_on_change, kube_version=kube_version, strict=strict, fmt=fmt.value)
-    from .commands import render as cmd
-
-    return cmd.run(docs, output=output.value, kube_version=kube_version, strict=strict, fmt=fmt.value)
+    return out_cmd.render_command(specs or [], layers=layers or [], sets=sets or [], output=output.value, kube_version=kube_version,
+                                  strict=strict, fmt=fmt.value, output_dir=output_dir, write=write, check=check, against=against,
+                                  force=force, fail_on_change=fail_on_change)
 
 
 @app.command()
@@ -171,7 +164,7 @@ def _complete_story(incomplete: str) -> list[str]:
 @app.command()
 def init(
     story: str = typer.Argument(..., help="downward-api, api-access, headless or external-service.", metavar="STORY", autocompletion=_complete_story),
-    path: Optional[str] = typer.Argument(None, help="Where to write the spec (default: STORY.k8sgen.yaml). Never overwritten.", metavar="PATH"),
+    path: Optional[str] = typer.Argument(None, help="Where to write the spec (default: STORY.k8sgen.yaml; given a directory, that name inside it). Never overwritten.", metavar="PATH"),
     schema: Optional[str] = typer.Option(None, "--schema", help="$schema for the editor modeline (default: k8sgen.schema.json, written beside the spec).", metavar="URL|PATH"),
 ) -> int:
     """Write a starter spec for a story; it renders and validates as written.

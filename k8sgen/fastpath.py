@@ -25,8 +25,20 @@ _COMMON = {
     "--strict": ("strict", True),
     "--format": ("fmt", ("parsable", "json", "github")),
 }
+# render's directory options (the pre-commit hooks run `render --write --fail-on-change` and
+# `render --check` on every commit); -f/--set repeat, so they are left to typer.
+_RENDER_FILES = {
+    "--output-dir": ("output_dir", None),
+    "-d": ("output_dir", None),
+    "--write": ("write", True),
+    "-w": ("write", True),
+    "--check": ("check", True),
+    "--against": ("against", None),
+    "--force": ("force", True),
+    "--fail-on-change": ("fail_on_change", True),
+}
 _OPTIONS = {
-    "render": {**_COMMON, "--output": ("output", ("yaml", "json")), "-o": ("output", ("yaml", "json"))},
+    "render": {**_COMMON, "--output": ("output", ("yaml", "json")), "-o": ("output", ("yaml", "json")), **_RENDER_FILES},
     "validate": dict(_COMMON),
 }
 _DEFAULTS = {
@@ -107,6 +119,10 @@ def _dispatch(command: str, positional: list[str], options: dict) -> int:
 
         return info.schema()
     if command == "render":
+        if any(options.get(k) for k, _ in _RENDER_FILES.values()):
+            from .commands.output import render_command
+
+            return render_command(positional, **options)
         from .commands import render as cmd
 
         return cmd.run(positional, **options)

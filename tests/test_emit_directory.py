@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ecosystem_util import copy_example, env, kubectl_kustomize, require_tool, tree
+from ecosystem_util import EXAMPLES, copy_example, env, kubectl_kustomize, require_tool, tree
 from k8sgen.cli import run
 from k8sgen.emit import kustomize
 from k8sgen.emit.directory import MANIFEST
@@ -53,18 +53,29 @@ def test_file_names_follow_kustomize_build_o(objects, expected):
     assert kustomize.file_names(objects) == expected
 
 
-def test_names_equal_what_kubectl_kustomize_o_writes(cli, tmp_path):
+CLUSTER = "namespace: {ns}\nserviceAccounts:\n  reader:\n    clusterRules:\n      - resources: [nodes]\n        verbs: [get]\n"
+HEADLESS = (EXAMPLES / "headless.yaml").read_text()
+KO_CASES = {
+    "one-namespace": [HEADLESS],
+    "two-namespaces": [HEADLESS, HEADLESS.replace("namespace: default", "namespace: other")],
+    "one-namespace-and-cluster-scoped": [CLUSTER.format(ns="one")],
+    "two-namespaces-and-cluster-scoped": [CLUSTER.format(ns="one"), CLUSTER.format(ns="two")],
+}
+
+
+@pytest.mark.parametrize("specs", list(KO_CASES.values()), ids=list(KO_CASES))
+def test_names_equal_what_kubectl_kustomize_o_writes(cli, tmp_path, specs):
     require_tool("kubectl")
-    spec = copy_example("headless.yaml", tmp_path)
-    other = tmp_path / "other.yaml"
-    other.write_text(spec.read_text().replace("namespace: default", "namespace: other"))
-    assert cli("render", str(spec), str(other), "--output-dir", "out")[0] == 0
+    paths = []
+    for i, text in enumerate(specs):
+        (tmp_path / f"s{i}.yaml").write_text(text)
+        paths.append(f"s{i}.yaml")
+    assert cli("render", *paths, "--output-dir", "out")[0] == 0
     ko = tmp_path / "ko"
     ko.mkdir()
     r = kubectl_kustomize(tmp_path / "out", "-o", str(ko))
     assert r.returncode == 0, r.stderr
     ours = sorted(n for n in os.listdir(tmp_path / "out") if n not in (MANIFEST, "kustomization.yaml"))
-    assert any(n.startswith("other_") for n in ours)  # two namespaces: the prefix is in use
     assert ours == sorted(os.listdir(ko))
 
 
@@ -301,3 +312,33 @@ def test_parallel_runs_into_one_directory_keep_each_others_specs(tmp_path):
     names = os.listdir(tmp_path / "out")
     assert "v1_pod_pod-a.yaml" in names and "v1_serviceaccount_pod-reader.yaml" in names
     assert json.loads((tmp_path / "out" / MANIFEST).read_text())["specs"] == ["../specs/a.k8sgen.yaml", "../specs/b.k8sgen.yaml"]
+
+
+# --- the start-up fast path knows the directory options (pre-commit runs them on every commit) ---
+
+FAST = [
+    ["render", "s.k8sgen.yaml", "--write", "--fail-on-change"],
+    ["render", "s.k8sgen.yaml", "--check"],
+    ["render", "s.k8sgen.yaml", "-d", "other", "--force"],
+    ["render", "s.k8sgen.yaml", "--output-dir=other", "--check"],
+    ["render", "s.k8sgen.yaml", "--check", "--against", "all.yaml"],
+    ["render", "s.k8sgen.yaml", "-w", "-o", "json"],
+]
+
+
+@pytest.mark.parametrize("argv", FAST, ids=" ".join)
+def test_fast_path_matches_typer_for_directory_options(argv, tmp_path, monkeypatch, capsys):
+    from k8sgen import fastpath
+    from k8sgen.__main__ import main
+
+    assert fastpath.parse(argv) is not None
+    results = []
+    for side, call in (("fast", main), ("typer", run)):
+        d = tmp_path / side
+        copy_example("headless.yaml", d, "s.k8sgen.yaml", "outputDir: out\n")
+        (d / "all.yaml").write_text("stale\n")
+        monkeypatch.chdir(d)
+        rc = call(list(argv))
+        captured = capsys.readouterr()
+        results.append((rc, captured.out, captured.err, tree(d)))
+    assert results[0] == results[1]

@@ -220,3 +220,10 @@ def test_problems_go_to_stderr_manifests_to_stdout(tmp_path, args, spec, rc, std
         assert stderr_has in r.stderr and "kind:" not in r.stderr
     elif rc == 0:
         assert "error" not in r.stderr
+
+
+def test_init_into_a_directory(tmp_path):
+    r = k8sgen_cmd("init", "api-access", "specs/", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "specs" / "api-access.k8sgen.yaml").exists()
+    assert (tmp_path / "specs" / "k8sgen.schema.json").exists()

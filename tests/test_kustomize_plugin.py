@@ -268,3 +268,26 @@ def test_examples_kustomize_builds(tmp_path, plugin_home):
     r = kubectl_kustomize(root / "krm-container", "--enable-alpha-plugins", path_prefix=_fake_docker(tmp_path))
     assert r.returncode == 0, r.stderr
     assert "kind: Service" in r.stdout
+
+
+def test_spec_file_list_merges_layers_in_order(tmp_path):
+    (tmp_path / "base.yaml").write_text(yaml.safe_dump(SPEC))
+    (tmp_path / "prod.yaml").write_text("namespace: prod\npods:\n  web:\n    image: nginx:1.28\n")
+    cfg = tmp_path / "cfg.yaml"
+    cfg.write_text(yaml.safe_dump({**{k: v for k, v in CONFIG.items() if k != "spec"}, "specFile": ["base.yaml", "prod.yaml"]}))
+    r = k8sgen_cmd("kustomize-plugin", str(cfg), cwd=tmp_path, input="")
+    assert r.returncode == 0, r.stderr
+    [pod] = yaml.safe_load_all(r.stdout)
+    assert pod["metadata"]["namespace"] == "prod" and pod["spec"]["containers"][0]["image"] == "nginx:1.28"
+
+
+@pytest.mark.parametrize("extra,rc,expect", [
+    ({"kubeVersion": "1.36"}, 0, ""),
+    ({"kubeVersion": "1.2"}, 2, "1.2"),
+    ({"strict": True, "spec": {"pods": {"web": {"image": "nginx"}}}}, 1, "warning"),
+])
+def test_krm_kube_version_and_strict(tmp_path, extra, rc, expect):
+    r = k8sgen_cmd("kustomize-plugin", cwd=tmp_path, input=yaml.safe_dump(resource_list({**CONFIG, **extra})))
+    assert r.returncode == rc, r.stderr
+    assert expect in r.stderr
+    assert yaml.safe_load(r.stdout)["kind"] == "ResourceList"

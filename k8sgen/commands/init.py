@@ -53,7 +53,10 @@ def run(story: str, path: str | None = None, schema: str | None = None, out: Tex
             rule="usage",
             hint=(f"did you mean {close[0]!r}? " if close else "") + "stories: " + ", ".join(f"{k} ({v[0]})" for k, v in sorted(STARTERS.items())),
         ), EXIT_USAGE)
-    target = Path(path or f"{story}.k8sgen.yaml")
+    default_name = f"{story}.k8sgen.yaml"
+    target = Path(path or default_name)
+    if path and (path.endswith(("/", os.sep)) or target.is_dir()):
+        target = target / default_name  # a directory: the starter goes inside it
     if target.exists() or target.is_symlink():
         raise K8sgenError(Problem(message="already exists; k8sgen init never overwrites a file", rule="init-exists",
                                   pos=SourcePos(str(target), 0, 0), hint="pick another PATH, or remove the file first"), EXIT_USAGE)

@@ -56,6 +56,34 @@ def spec_output_dir(doc: Document) -> Path | None:
     return Path(os.path.normpath(base / value))
 
 
+def render_command(
+    specs: Sequence[str],
+    layers: Sequence[str] = (),
+    sets: Sequence[str] = (),
+    output: str = "yaml",
+    kube_version: str | None = None,
+    strict: bool = False,
+    fmt: str = "parsable",
+    output_dir: str | None = None,
+    write: bool = False,
+    check: bool = False,
+    against: str | None = None,
+    force: bool = False,
+    fail_on_change: bool = False,
+) -> int:
+    """`k8sgen render` with everything it can do; the CLI and the start-up fast path call this."""
+    from . import sources
+
+    docs = sources.load(specs, layers, sets)
+    if output_dir is not None or write or check or against is not None:
+        sources.check_output_options(output, write, check, against)
+        return run(docs, output_dir=output_dir, write=write, check=check, against=against, force=force,
+                   fail_on_change=fail_on_change, kube_version=kube_version, strict=strict, fmt=fmt)
+    from . import render as cmd
+
+    return cmd.run(docs, output=output, kube_version=kube_version, strict=strict, fmt=fmt)
+
+
 def run(
     docs: Sequence[Document],
     output_dir: str | None = None,
