@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import run_cli
-from k8sgen import yamlio
+from k8sgen import yamlio, yamltext
 from k8sgen.errors import K8sgenError
 from k8sgen.pipeline import parse_spec_text, render_specs
 from roundtrip import POD
@@ -134,3 +134,24 @@ def test_depth_bound_is_an_upper_bound(text):
     except yaml.YAMLError:
         pass  # the bound must hold up to the error too: `deepest` is what was composed so far
     assert yamlio._may_nest_deeper(text, deepest - 1), (text, deepest)
+
+
+RESOURCE_LISTS = st.fixed_dictionaries(
+    {"apiVersion": st.sampled_from(["config.kubernetes.io/v1", "v1", "x"]), "kind": st.sampled_from(["ResourceList", "List"])},
+    optional={
+        "items": JSONISH,
+        "functionConfig": st.one_of(JSONISH, st.fixed_dictionaries(
+            {"apiVersion": st.just("k8sgen.dev/v1alpha1"), "kind": st.just("K8sGen")},
+            optional={"metadata": JSONISH, "spec": SPECISH, "specFile": JSONISH, "kubeVersion": JSONISH, "strict": JSONISH},
+        )),
+    },
+)
+
+
+@settings(max_examples=max(EXAMPLES // 3, 10), deadline=None, suppress_health_check=list(HealthCheck), derandomize=bool(os.environ.get("K8SGEN_CI")))
+@given(text=st.one_of(YAMLISH, RESOURCE_LISTS.map(yamltext.document)))
+def test_kustomize_plugin_never_crashes(text):
+    """The KRM function reads whatever kustomize pipes in: broken YAML, odd ResourceLists."""
+    ran = run_cli("kustomize-plugin", stdin=text)
+    assert ran.code in (0, 1, 2), ran
+    assert "Traceback" not in ran.err and "internal error" not in ran.err, ran
