@@ -49,6 +49,7 @@ class Measure:
     label: str
     seconds: float | None = None
     rss_mib: float | None = None
+    cpu: float | None = None  # user + system seconds of the process (median)
     runs: int = 0
     note: str = ""
     samples: list = field(default_factory=list)
@@ -58,8 +59,8 @@ class Measure:
         return self.seconds is not None
 
 
-def run_once(cmd: list[str], env: dict | None, timeout: float | None, stdout_path: str | None = None) -> tuple[float, float, int]:
-    """(wall seconds, peak RSS MiB, exit code) of one process."""
+def run_once(cmd: list[str], env: dict | None, timeout: float | None, stdout_path: str | None = None) -> tuple[float, float, float]:
+    """(wall seconds, peak RSS MiB, CPU seconds) of one process."""
     out = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL
     try:
         start = time.perf_counter()
@@ -82,7 +83,7 @@ def run_once(cmd: list[str], env: dict | None, timeout: float | None, stdout_pat
             proc.stderr.close()
         if proc.returncode != 0:
             raise RuntimeError(f"exit {proc.returncode}: {' '.join(cmd)}\n{stderr[-2000:]}")
-        return wall, usage.ru_maxrss / 1024, proc.returncode
+        return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
     finally:
         if stdout_path:
             out.close()
@@ -109,7 +110,7 @@ def measure_group(items: list[tuple], runs: int, warmup: bool = True, timeout: f
             if m.note:  # failed or timed out before: do not retry
                 continue
             try:
-                wall, rss, _rc = run_once(cmd, env, timeout)
+                wall, rss, cpu = run_once(cmd, env, timeout)
             except TimeoutError:
                 m.note = f"timed out after {timeout:.0f} s"
                 continue
@@ -119,12 +120,13 @@ def measure_group(items: list[tuple], runs: int, warmup: bool = True, timeout: f
                 continue
             if warmup and r == 0:
                 continue
-            m.samples.append((wall, rss))
+            m.samples.append((wall, rss, cpu))
     for m in ms:
         if m.samples and not m.note:
             m.runs = len(m.samples)
-            m.seconds = statistics.median(w for w, _ in m.samples)
-            m.rss_mib = statistics.median(r for _, r in m.samples)
+            m.seconds = statistics.median(w for w, _, _ in m.samples)
+            m.rss_mib = statistics.median(r for _, r, _ in m.samples)
+            m.cpu = statistics.median(c for _, _, c in m.samples)
     return ms
 
 
@@ -150,6 +152,12 @@ def k8sgen_cmd(args) -> tuple[list[str], dict]:
     script = Path(sys.executable).parent / "k8sgen"
     if script.exists() and not args.checkout:
         return [str(script)], env
+    # A checkout run as an install would be: pip writes .pyc files at install time, so make
+    # sure they exist here too (PYTHONDONTWRITEBYTECODE=1 would recompile every module, about
+    # 0.1 s of the generated schema validators alone, on every run).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "k8sgen"), str(ROOT / "templates"), str(ROOT / "schemas")],
+                   check=False, env=env, stdout=subprocess.DEVNULL)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     return [sys.executable, "-m", "k8sgen"], env
 
@@ -158,6 +166,12 @@ def fmt_s(m: Measure) -> str:
     if not m.ok:
         return "—"
     return f"{m.seconds * 1000:.0f} ms" if m.seconds < 10 else f"{m.seconds:.1f} s"
+
+
+def fmt_cpu(m: Measure) -> str:
+    if not m.ok or m.cpu is None:
+        return "—"
+    return f"{m.cpu * 1000:.0f} ms" if m.cpu < 10 else f"{m.cpu:.1f} s"
 
 
 def fmt_mib(m: Measure) -> str:
@@ -204,12 +218,12 @@ def bench_small(args, work: Path, kcmd: list[str], kenv: dict) -> tuple[list[Mea
     lines = [
         f"### Small: one spec with a pod, a service, a service account, its role and binding ({runs} runs, medians, after a warm-up)",
         "",
-        "| command | wall | peak RSS (MiB) | ratio to `k8sgen render` |",
-        "|---|---:|---:|---:|",
+        "| command | wall | CPU | peak RSS (MiB) | ratio to `k8sgen render` |",
+        "|---|---:|---:|---:|---:|",
     ]
     for m in rows:
         note = f" ({m.note})" if m.note else ""
-        lines.append(f"| {m.label}{note} | {fmt_s(m)} | {fmt_mib(m)} | {ratio(m, ref)} |")
+        lines.append(f"| {m.label}{note} | {fmt_s(m)} | {fmt_cpu(m)} | {fmt_mib(m)} | {ratio(m, ref)} |")
     return rows, lines
 
 
@@ -239,7 +253,7 @@ def bench_large(args, work: Path, kcmd: list[str], kenv: dict) -> tuple[dict, di
         spec.write_text(specs.large(n), encoding="utf-8")
         stream = d / "stream.yaml"
         # The rendered stream every other tool reads; rendering it once here also checks it passes.
-        wall, _rss, _ = run_once(kcmd + ["render", str(spec)], kenv, None, str(stream))
+        run_once(kcmd + ["render", str(spec)], kenv, None, str(stream))
         objects[n] = count_objects(str(stream))
         tools["render"].by_n[n], tools["validate"].by_n[n], tools["pyyaml"].by_n[n] = measure_group([
             ("render", kcmd + ["render", str(spec)], kenv),
@@ -271,11 +285,26 @@ def bench_large(args, work: Path, kcmd: list[str], kenv: dict) -> tuple[dict, di
     return tools, objects, large_table(args, tools, objects)
 
 
-def exponent(row: LargeRow, lo: int, hi: int, objects: dict) -> str:
+def exponent(row: LargeRow, lo: int, hi: int, objects: dict, base: int | None = None, attr: str = "seconds") -> str:
+    """k in time ∝ objects^k between two sizes (of wall time, or of CPU time with attr="cpu").
+    With `base` (a smaller size), its time is subtracted first: start-up is a constant that
+    makes any tool look sublinear."""
     a, b = row.by_n.get(lo), row.by_n.get(hi)
-    if not (a and b and a.ok and b.ok) or a.seconds <= 0:
+    if not (a and b and a.ok and b.ok) or not getattr(a, attr) or not getattr(b, attr):
         return "—"
-    return f"{math.log(b.seconds / a.seconds) / math.log(objects[hi] / objects[lo]):.2f}"
+    ta, tb, na, nb = getattr(a, attr), getattr(b, attr), objects[lo], objects[hi]
+    if base is not None:
+        c = row.by_n.get(base)
+        if not (c and c.ok and getattr(c, attr)) or ta <= getattr(c, attr) or tb <= getattr(c, attr):
+            return "—"
+        t0 = getattr(c, attr)
+        ta, tb, na, nb = ta - t0, tb - t0, na - objects[base], nb - objects[base]
+    return f"{math.log(tb / ta) / math.log(nb / na):.2f}"
+
+
+def exponents(row: LargeRow, lo: int, hi: int, objects: dict, base: int | None = None) -> str:
+    wall, cpu = exponent(row, lo, hi, objects, base), exponent(row, lo, hi, objects, base, "cpu")
+    return wall if cpu == "—" else f"{wall} (CPU {cpu})"
 
 
 def large_table(args, tools: dict, objects: dict) -> list[str]:
@@ -285,12 +314,15 @@ def large_table(args, tools: dict, objects: dict) -> list[str]:
         f"{args.large_runs_1000} at N = 1000; kubernetes-validate and kustomize run once, without warm-up, at N = 1000)",
         "",
     ]
-    head = "| tool | " + " | ".join(f"N={n} ({objects[n]} obj): wall · µs/obj · MiB · ×render" for n in sizes)
+    head = "| tool | " + " | ".join(f"N={n} ({objects[n]} obj): wall · CPU · µs/obj · MiB · ×render" for n in sizes)
     lo, hi = (sizes[-2], sizes[-1]) if len(sizes) >= 2 else (None, None)
+    base = sizes[-3] if len(sizes) >= 3 else None
     if lo is not None:
         head += f" | exponent N={lo}→{hi}"
+    if base is not None:
+        head += f" | exponent, N={base} time (start-up) subtracted"
     lines.append(head + " |")
-    lines.append("|---|" + "---:|" * (len(sizes) + (1 if lo is not None else 0)))
+    lines.append("|---|" + "---:|" * (len(sizes) + (lo is not None) + (base is not None)))
     ref = tools["render"]
     for key, row in tools.items():
         cells = []
@@ -300,10 +332,12 @@ def large_table(args, tools: dict, objects: dict) -> list[str]:
                 cells.append(m.note if m else "—")
                 continue
             us = m.seconds / objects[n] * 1e6
-            cells.append(f"{fmt_s(m)} · {us:,.0f} · {fmt_mib(m)} · {ratio(m, ref.by_n[n])}")
+            cells.append(f"{fmt_s(m)} · {fmt_cpu(m)} · {us:,.0f} · {fmt_mib(m)} · {ratio(m, ref.by_n[n])}")
         line = f"| {row.tool} | " + " | ".join(cells)
         if lo is not None:
-            line += f" | {exponent(row, lo, hi, objects)}"
+            line += f" | {exponents(row, lo, hi, objects)}"
+        if base is not None:
+            line += f" | {exponents(row, lo, hi, objects, base)}"
         lines.append(line + " |")
     # kubernetes-validate capped: an extrapolation, marked as one (linear in objects from the
     # largest N it ran at; it validates object by object, so linear is its own best case).
@@ -324,35 +358,42 @@ def targets(small: list[Measure], tools: dict, objects: dict, args) -> list[str]
     """The issue's targets, each with the measured value beside it (informational, not a test)."""
     lines = ["### Targets (ratios from this run)", "", "| target | measured | met |", "|---|---|:---:|"]
 
+    def cpu_ratio(a: Measure, b: Measure) -> str:
+        return f"; CPU {a.cpu / b.cpu:.2f}×" if a.cpu and b.cpu else ""
+
     def row(text: str, value: str, ok: bool | None) -> None:
         lines.append(f"| {text} | {value} | {'—' if ok is None else ('yes' if ok else '**no**')} |")
 
     bare, _floor, version, render_small, _v, kubectl = small
     if version.ok and bare.ok:
         r = version.seconds / bare.seconds
-        row("`k8sgen --version` ≤ 2× bare interpreter", f"{r:.2f}× ({fmt_s(version)} vs {fmt_s(bare)})", r <= 2)
+        row("`k8sgen --version` ≤ 2× bare interpreter", f"{r:.2f}× ({fmt_s(version)} vs {fmt_s(bare)}{cpu_ratio(version, bare)})", r <= 2)
     if render_small.ok and kubectl.ok:
         r = render_small.seconds / kubectl.seconds
-        row("`k8sgen render small.yaml` ≤ 2× `kubectl create service … --dry-run`", f"{r:.2f}× ({fmt_s(render_small)} vs {fmt_s(kubectl)})", r <= 2)
+        row("`k8sgen render small.yaml` ≤ 2× `kubectl create service … --dry-run`", f"{r:.2f}× ({fmt_s(render_small)} vs {fmt_s(kubectl)}{cpu_ratio(render_small, kubectl)})", r <= 2)
     big = max(objects) if objects else None
     if big is not None:
         rend, val, floor, kv = (tools[k].by_n.get(big) for k in ("render", "validate", "pyyaml", "kv"))
         if rend and floor and rend.ok and floor.ok:
             r = rend.seconds / floor.seconds
-            row(f"N={big}: `k8sgen render` ≤ 0.5× PyYAML C load+dump", f"{r:.2f}× ({fmt_s(rend)} vs {fmt_s(floor)})", r <= 0.5)
+            row(f"N={big}: `k8sgen render` ≤ 0.5× PyYAML C load+dump", f"{r:.2f}× ({fmt_s(rend)} vs {fmt_s(floor)}{cpu_ratio(rend, floor)})", r <= 0.5)
         if val and kv and val.ok:
             if kv.ok:
                 r = kv.seconds / val.seconds
-                row(f"N={big}: `k8sgen validate` ≥ 30× faster than kubernetes-validate", f"{r:.0f}× ({fmt_s(val)} vs {fmt_s(kv)})", r >= 30)
+                row(f"N={big}: `k8sgen validate` ≥ 30× faster than kubernetes-validate", f"{r:.0f}× ({fmt_s(val)} vs {fmt_s(kv)}{cpu_ratio(kv, val)})", r >= 30)
             elif "extrapolated" in kv.note:
                 row(f"N={big}: `k8sgen validate` ≥ 30× faster than kubernetes-validate", f"kubernetes-validate not run at N={big} ({kv.note})", None)
         sizes = sorted(objects)
         if len(sizes) >= 2:
             lo, hi = sizes[-2], sizes[-1]
+            base = sizes[-3] if len(sizes) >= 3 else None
             for key in ("render", "validate"):
-                e = exponent(tools[key], lo, hi, objects)
+                e = exponent(tools[key], lo, hi, objects, base, "cpu") if base is not None else "—"
+                if e == "—":
+                    e = exponent(tools[key], lo, hi, objects, None, "cpu")
                 if e != "—":
-                    row(f"`k8sgen {key}` scaling exponent N={lo}→{hi} ≤ 1.1", e, float(e) <= 1.1)
+                    shown = f"{e} (CPU time{f', N={base} time subtracted' if base is not None else ''}; wall: {exponents(tools[key], lo, hi, objects)})"
+                    row(f"`k8sgen {key}` scaling exponent N={lo}→{hi} ≤ 1.1", shown, float(e) <= 1.1)
         for key in ("render", "validate"):
             m = tools[key].by_n.get(big)
             if m and m.ok:
@@ -425,6 +466,9 @@ def main(argv: list[str] | None = None) -> int:
     load0 = _load()
     with tempfile.TemporaryDirectory(prefix="k8sgen-bench-") as tmp:
         work = Path(tmp)
+        # Compiled templates are cached on disk between runs (the warm-up run fills it); a
+        # private cache keeps the benchmark from depending on, or changing, the user's.
+        kenv["K8SGEN_CACHE_DIR"] = str(work / "cache")
         print("small…", file=sys.stderr)
         small, small_lines = bench_small(args, work, kcmd, kenv)
         tools, objects, large_lines = bench_large(args, work, kcmd, kenv)
@@ -436,7 +480,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Tools: {tool_versions(kcmd, kenv)}.",
         f"k8sgen started as: `{' '.join(Path(c).name if i == 0 else c for i, c in enumerate(kcmd))}`.",
         "",
-        "Wall time is the whole process (start-up included); peak RSS is the kernel's ru_maxrss for that process. "
+        "Wall time is the whole process (start-up included); CPU is its user + system time (steadier than wall time on a "
+        "shared machine); peak RSS is the kernel's ru_maxrss for that process. "
         "Commands in one table are run round-robin, so load from other processes falls on all of them alike; "
         f"load average at the start: {load0}, at the end: {_load()}.",
         "",

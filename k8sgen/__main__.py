@@ -7,6 +7,7 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run k8sgen; without `argv` (the console script, `python -m k8sgen`) as the whole process."""
     args = sys.argv[1:] if argv is None else list(argv)
     # A short-lived process that builds large, long-lived trees (nodes, positions, objects):
     # the cyclic collector would re-scan them again and again (about 30% of a 6,000-object
@@ -25,7 +26,13 @@ def main(argv: list[str] | None = None) -> int:
 
         return run(args)
     finally:
-        if was_enabled:
+        if argv is None:
+            # The process is about to end: interpreter shutdown runs one last full collection,
+            # even with the collector off, over every object still alive (caches, modules), 0.2-0.4 s
+            # after a 6,000-object run. Frozen objects are not scanned; all else runs as usual
+            # (atexit, flushing and closing files).
+            gc.freeze()
+        elif was_enabled:
             gc.enable()
 
 

@@ -72,19 +72,33 @@ class _MemoLoader(_Loader):
     the implicit flags, as long as no resolvers are added at run time (k8sgen adds none).
     """
 
-    _tags: dict = {}
+    _tags: dict = {}  # implicit flags -> {value: tag}
 
     def resolve(self, kind, value, implicit):
         # Also called on the class itself (`_implicit_tag`), hence no super().
         if kind is not yaml.ScalarNode:
-            return _Loader.resolve(self, kind, value, implicit)
-        key = (value, implicit)
-        tag = _MemoLoader._tags.get(key)
+            # Without path resolvers (SafeLoader has none) a collection's tag is the default.
+            return _DEFAULT_TAGS[kind] if not self.yaml_path_resolvers else _Loader.resolve(self, kind, value, implicit)
+        tags = _MemoLoader._tags.get(implicit)
+        if tags is None:
+            tags = _MemoLoader._tags[implicit] = {}
+        tag = tags.get(value)
         if tag is None:
-            if len(_MemoLoader._tags) > 200_000:
-                _MemoLoader._tags.clear()
-            tag = _MemoLoader._tags[key] = _Loader.resolve(self, kind, value, implicit)
+            if len(tags) > 200_000:
+                tags.clear()
+            tag = tags[value] = _Loader.resolve(self, kind, value, implicit)
         return tag
+
+    def descend_resolver(self, current_node, current_index):
+        if self.yaml_path_resolvers:  # called for every collection; a no-op without them
+            _Loader.descend_resolver(self, current_node, current_index)
+
+    def ascend_resolver(self):
+        if self.yaml_path_resolvers:
+            _Loader.ascend_resolver(self)
+
+
+_DEFAULT_TAGS = {yaml.SequenceNode: _SEQ, yaml.MappingNode: _MAP}
 
 
 def _implicit_tag(value: str) -> str:

@@ -75,3 +75,15 @@ def test_version_and_help_load_no_heavy_library(argv):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "HEAVY=\n" in proc.stderr, proc.stderr
+
+
+def test_in_process_callers_keep_their_garbage_collector(capsys):
+    import gc
+
+    from k8sgen.__main__ import main
+
+    frozen = gc.get_freeze_count()
+    assert gc.isenabled()
+    assert main(["--version"]) == 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    capsys.readouterr()

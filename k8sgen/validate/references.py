@@ -66,6 +66,8 @@ class _Index:
     pods: list = field(default_factory=list)  # PodView for every pod and pod template
     pods_by_ns: dict = field(default_factory=lambda: defaultdict(list))
     external: dict = field(default_factory=dict)  # kind -> set of "ns/name" or "name"
+    _labels: dict = field(default_factory=dict)  # id(PodView) -> its labels, computed once
+    _by_label: dict = field(default_factory=dict)  # ns -> {(label, value): [PodView]}
 
     def has(self, kind: str, ns: str, name: str) -> bool:
         if (kind, ns, name) in self.objects:
@@ -77,6 +79,44 @@ class _Index:
 
     def pods_in(self, ns: str) -> list[PodView]:
         return self.pods_by_ns.get(ns, [])
+
+    def pods_selected(self, ns: str, selector: dict) -> list[PodView]:
+        """The pods of a namespace whose labels match a selector, in set order.
+
+        Looked up through an index of (label, value) -> pods built once per namespace, so a set
+        of S Services and P pods costs about S + P, not S x P (which was 2 million label
+        comparisons for 1,000 apps). The candidates are still checked with `_selects`, so the
+        answer is exactly the full scan's.
+        """
+        pods = self.pods_in(ns)
+        try:
+            index = self._label_index(ns)
+            lists = [index.get((k, v), ()) for k, v in selector.items()]
+        except TypeError:  # an unhashable label or selector value (a malformed object)
+            lists = [pods]
+        if any(v is None for v in selector.values()):
+            lists = [pods]  # `labels.get(k) == None` also holds for pods without the label
+        candidates = min(lists, key=len) if lists else pods
+        return [p for p in candidates if _selects(selector, self.labels(p))]
+
+    def labels(self, pv: PodView) -> dict:
+        key = id(pv)
+        hit = self._labels.get(key)
+        if hit is None:
+            hit = self._labels[key] = pv.labels
+        return hit
+
+    def _label_index(self, ns: str) -> dict:
+        index = self._by_label.get(ns)
+        if index is None:
+            index = self._by_label[ns] = defaultdict(list)
+            for pv in self.pods_in(ns):
+                for k, v in self.labels(pv).items():
+                    try:
+                        index[(k, v)].append(pv)
+                    except TypeError:  # unhashable: equal to no hashable selector value
+                        pass
+        return index
 
 
 def external_has(entries, ns: str, name: str) -> bool:
@@ -179,7 +219,7 @@ def _services(idx: _Index) -> Found:
         selector = _service_selector(svc)
         if not selector:
             continue
-        selected = [p for p in idx.pods_in(ns) if _selects(selector, p.labels)]
+        selected = idx.pods_selected(ns, selector)
         if not selected:
             yield _warning(
                 f'selector {_fmt_selector(selector)} matches no Pod in namespace "{ns}"',

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from functools import lru_cache
 from typing import NamedTuple, Optional
 
 QUANTITY_REGEX = r"^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$"
@@ -35,6 +36,13 @@ def parse(text: object) -> Optional[Quantity]:
         text = repr(text)
     if not isinstance(text, str) or not text:
         return None
+    return _parse_text(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(text: str) -> Optional[Quantity]:
+    # Memoized: a set of objects repeats the same few quantities (100m, 64Mi) thousands of
+    # times, and a Quantity (a Fraction and a name) is immutable.
     m = re.match(r"([+-]?[0-9.]*)(.*)\Z", text, re.DOTALL)  # any text, newlines too
     assert m
     number, suffix = m.group(1), m.group(2)
