@@ -136,13 +136,17 @@ def guarded(call: Callable[[], object]) -> int:
     contract, shared by both paths)."""
     from .errors import EXIT_INTERNAL, EXIT_USAGE, K8sgenError
 
+    if _closed(sys.stderr):  # started with stderr closed (`2>&-`): nowhere to report
+        sys.stderr = open(os.devnull, "w")
+    if _closed(sys.stdout):  # started with stdout closed (`>&-`): writing fails with a reason
+        sys.stdout = _ClosedStdout()
     try:
         rc = call()
         return rc if isinstance(rc, int) else 0
     except K8sgenError as e:
         from . import report
 
-        report.write(e.problems, "parsable", sys.stderr)
+        _tell(report.write, e.problems, "parsable", sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         return 130
@@ -153,19 +157,61 @@ def guarded(call: Callable[[], object]) -> int:
         except OSError:
             pass
         return 0
+    except OSError as e:
+        # Writing the output failed (disk full, stdout closed, a read-only directory): a problem
+        # of the environment, reported in one line like unreadable input, not a bug.
+        _tell(sys.stderr.write, f"k8sgen: error: cannot write the output: {e.strerror or e}\n")
+        return EXIT_USAGE
     except Exception as e:
         # Click's exceptions, matched by shape: typer >= 0.20 vendors click as typer._click.
         name = type(e).__name__
         if name == "Exit":
             return getattr(e, "exit_code", 0)
         if name == "Abort":
-            sys.stderr.write("aborted\n")
+            _tell(sys.stderr.write, "aborted\n")
             return 130
         if hasattr(e, "show") and hasattr(e, "exit_code"):
-            e.show(file=sys.stderr)
+            _tell(e.show, file=sys.stderr)
             return EXIT_USAGE
         # Anything else is a bug: say so in one line, keep the traceback for K8SGEN_DEBUG.
         if os.environ.get("K8SGEN_DEBUG"):
             raise
-        sys.stderr.write(f"k8sgen: internal error: {type(e).__name__}: {e}\n  (run with K8SGEN_DEBUG=1 for a traceback, and please report it)\n")
+        _tell(sys.stderr.write, f"k8sgen: internal error: {type(e).__name__}: {e}\n  (run with K8SGEN_DEBUG=1 for a traceback, and please report it)\n")
         return EXIT_INTERNAL
+
+
+def _tell(write: Callable[..., object], *args, **kwargs) -> None:
+    try:
+        write(*args, **kwargs)
+    except OSError:
+        pass  # stderr closed, full, or its reader gone: the exit code still tells
+
+
+def _closed(stream) -> bool:
+    """A standard stream on a file descriptor that is not open (`>&-`, `2>&-`)."""
+    if stream is None:
+        return True
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError, AttributeError):
+        return False  # not a file at all (tests capture into StringIO): usable
+    try:
+        os.fstat(fd)
+    except OSError:
+        return True
+    return False
+
+
+class _ClosedStdout:
+    """Stands in for a closed stdout, so writing to it is an OSError with a clear reason."""
+
+    def write(self, text: str) -> int:
+        import errno
+
+        raise OSError(errno.EBADF, "stdout is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False

@@ -36,15 +36,26 @@ def _message(p: Problem) -> str:
     return p.message
 
 
+# Every character that some reader takes as the end of a line. A message quotes the user's
+# values (`Invalid value: "..."`), which may hold any of them; the parsable format must stay
+# one line per problem (plus one hint line), so they are written as escapes.
+_LINE_BREAKS = {c: f"\\u{ord(c):04x}" if ord(c) > 0x7F else repr(c)[1:-1] for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
+_LINE_BREAKS_TABLE = str.maketrans(_LINE_BREAKS)
+
+
+def _one_line(text: str) -> str:
+    return text.translate(_LINE_BREAKS_TABLE)
+
+
 def parsable(problems: Iterable[Problem], color: bool = False) -> str:
     lines = []
     for p in problems:
         level = p.severity
         if color:
             level = _COLORS.get(level, "") + level + _RESET
-        lines.append(f"{_where(p)}: {level}: {_message(p)} ({p.rule})")
+        lines.append(_one_line(f"{_where(p)}: {level}: {_message(p)} ({p.rule})"))
         if p.hint:
-            lines.append(f"  hint: {p.hint}")
+            lines.append(_one_line(f"  hint: {p.hint}"))
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from functools import lru_cache
 
 from .errors import Problem
@@ -127,6 +128,9 @@ def _fast_check():
 
 def check(doc: Document) -> list[Problem]:
     """All schema problems of a spec document, positioned."""
+    broken = list(_surrogates(doc.data, (), doc))
+    if broken:
+        return broken
     fast = _fast_check()
     if fast is not None and fast(doc.data):
         return []  # valid: no need to import jsonschema, which is only needed to word errors
@@ -134,6 +138,38 @@ def check(doc: Document) -> list[Problem]:
     for err in _validator().iter_errors(doc.data):
         problems.extend(_explain(err, doc))
     return problems
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _surrogates(value, path: tuple, doc: Document):
+    """Text holding a lone UTF-16 surrogate, which is no character and cannot be written as YAML
+    or UTF-8: from the Python API, or from `--set` with bytes that are not UTF-8 (Python decodes
+    command lines with surrogateescape). YAML and JSON files cannot produce it."""
+    stack = [(value, path)]
+    while stack:
+        v, p = stack.pop()
+        if isinstance(v, dict):
+            for k, sub in v.items():
+                if isinstance(k, str) and _SURROGATE.search(k):
+                    yield _surrogate_problem(k, p + (k,), doc, key=True)
+                stack.append((sub, p + (k,)))
+        elif isinstance(v, list):
+            stack.extend((sub, p + (i,)) for i, sub in enumerate(v))
+        elif isinstance(v, str) and _SURROGATE.search(v):
+            yield _surrogate_problem(v, p, doc)
+
+
+def _surrogate_problem(text: str, path: tuple, doc: Document, key: bool = False) -> Problem:
+    bad = _SURROGATE.search(text).group()
+    return Problem(
+        message=f"text {text!r} holds U+{ord(bad):04X}, a lone UTF-16 surrogate, which is not a character",
+        rule="spec-text",
+        pos=doc.locate(path, key),
+        path=path,
+        hint="use UTF-8 text; on a command line, check the terminal's encoding",
+    )
 
 
 def _explain(err, doc: Document) -> list[Problem]:

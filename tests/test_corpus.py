@@ -172,10 +172,29 @@ def _numberish(n: int) -> list[str]:
     return sorted(out)
 
 
+def _random_text(n: int) -> list[str]:
+    """Seeded random strings over ASCII (indicators, spaces, controls) and all of Unicode."""
+    rnd = random.Random(2)
+    pools = [
+        [chr(c) for c in range(0x20, 0x7F)],
+        list(" \t\n\r-?:,[]{}#&*!|>'\"%@`\\"),
+        [chr(c) for c in range(0, 0x20)] + ["\x7f", "\x85", "\xa0", "\u2028", "\u2029", "\ufeff", "\ufffe", "\uffff"],
+    ]
+
+    def anychar() -> str:
+        c = rnd.choice([rnd.randrange(0x80, 0xD800), rnd.randrange(0xE000, 0x110000)])
+        return chr(c)
+
+    out = []
+    for _ in range(n):
+        out.append("".join(rnd.choice(rnd.choice(pools)) if rnd.random() < 0.7 else anychar() for _ in range(rnd.randint(1, 12))))
+    return out
+
+
 def test_kubectl_and_pyyaml_read_every_written_string_alike():
     """The writer (k8sgen/yamltext.py) against go-yaml: one ConfigMap per string, as a value and
     as a key. kubectl drops a document it cannot decode (a string read as a number or bool)."""
-    values = sorted(set(ALL + PLAIN_TRAPS + _numberish(1500)))
+    values = sorted(set(ALL + PLAIN_TRAPS + _numberish(1500) + _random_text(600)))
     docs = [
         {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": f"c{i}", "annotations": {"v": v}}, "data": {v or "empty": "k"}}
         for i, v in enumerate(values)
@@ -186,3 +205,31 @@ def test_kubectl_and_pyyaml_read_every_written_string_alike():
     by_name = {o["metadata"]["name"]: o for o in objects}
     misread = [values[i] for i, d in enumerate(docs) if by_name.get(f"c{i}") != d]
     assert not misread and err == "", (misread[:20], err[:500])
+
+
+def test_numbers_stay_numbers():
+    """Where the API wants numbers (ports, modes, seconds), they come out as numbers, not text."""
+    spec = """\
+pods:
+  web:
+    image: nginx:1.27
+    ports: [8080, "http:9090", {port: 7070, hostPort: 17070}]
+    mounts: {/cfg: cfg}
+    volumes:
+      cfg: {configMap: {name: app, defaultMode: "0644"}}
+    apiProxy: {port: 8002}
+services:
+  web:
+    selector: {app: web}
+    ports: ["80:8080", {port: 443, targetPort: 8443}]
+"""
+    ran = run_cli("render", "-", stdin=spec)
+    assert ran.code == 0, ran
+    for objects in (list(yaml.safe_load_all(ran.out)), json.loads(run_cli("render", "-", "-o", "json", stdin=spec).out)["items"]):
+        pod = next(o for o in objects if o["kind"] == "Pod")
+        svc = next(o for o in objects if o["kind"] == "Service")
+        c = pod["spec"]["containers"][0]
+        assert [p["containerPort"] for p in c["ports"]] == [8080, 9090, 7070] and c["ports"][2]["hostPort"] == 17070
+        assert pod["spec"]["volumes"][0]["configMap"]["defaultMode"] == 0o644
+        assert [(p["port"], p["targetPort"]) for p in svc["spec"]["ports"]] == [(80, 8080), (443, 8443)]
+        assert "--port=8002" in pod["spec"]["containers"][1]["args"]

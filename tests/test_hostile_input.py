@@ -8,16 +8,22 @@ input's display name (the file name, or `<stdin>`). docs/errors.md describes eac
 from __future__ import annotations
 
 import io
+import re
 import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, Ran
 from k8sgen import yamlio
+from k8sgen.errors import K8sgenError
+
+# Subprocesses import the k8sgen under test: the source tree, or the installed package in CI.
+PACKAGE_PARENT = str(Path(yamlio.__file__).resolve().parent.parent)
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,7 @@ def run_in_process(argv: list, stdin: bytes = b"") -> Ran:
 
 
 def run_subprocess(argv: list, stdin: bytes = b"", cwd=None) -> Ran:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    env = {**os.environ, "PYTHONPATH": PACKAGE_PARENT, "NO_COLOR": "1"}
     env.pop("K8SGEN_DEBUG", None)
     p = subprocess.run([sys.executable, "-m", "k8sgen", *argv], input=stdin, capture_output=True, cwd=cwd, env=env, timeout=120)
     return Ran(p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"))
@@ -193,6 +199,9 @@ def test_bom_is_accepted(tmp_path):
     "argv, err",
     [
         (["render", "no/such/spec.yaml"], "no/such/spec.yaml: error: no such file (input-missing)\n  hint: check the path; use '-' to read from stdin\n"),
+        (["render", ""], '"": error: the path is empty (input-missing)\n  hint: name a spec file, or \'-\' to read from stdin\n'),
+        (["validate", ""], '"": error: the path is empty (input-missing)\n  hint: name a spec file, or \'-\' to read from stdin\n'),
+        (["render", "a\nb.yaml"], "a\\nb.yaml: error: no such file (input-missing)\n  hint: check the path; use '-' to read from stdin\n"),
         (["render", "."], ".: error: is a directory, not a file (input-directory)\n  hint: name the spec files inside it, e.g. DIR/*.yaml\n"),
         (["validate", "."], ".: error: is a directory, not a file (input-directory)\n  hint: name the spec files inside it, e.g. DIR/*.yaml\n"),
         (["render", "-", "-"], "<stdin>: error: '-' (stdin) is given more than once (usage-stdin)\n  hint: stdin holds one input; name the other files\n"),
@@ -257,7 +266,7 @@ def test_broken_pipe_is_quiet(tmp_path):
     """`k8sgen render | head -1`: the reader leaves early; no traceback, no error message."""
     spec = tmp_path / "many.yaml"
     spec.write_text("pods:\n" + "".join(f"  p{i}:\n    image: nginx:1.27\n    annotations: {{a: '{'x' * 2000}'}}\n" for i in range(200)))
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": PACKAGE_PARENT}
     p = subprocess.run(
         f"{sys.executable} -m k8sgen render {spec} | head -1", shell=True, capture_output=True, env=env, timeout=120,
         executable="/bin/bash",
@@ -277,3 +286,101 @@ def test_docs_describe_every_refusal_and_limit():
     assert f"{yamlio.MAX_INPUT_BYTES // (1024 * 1024)} MiB" in doc
     assert f"{yamlio.MAX_DEPTH} levels" in doc
     assert f"{yamlio.MAX_ALIAS_NODES:,}" in doc
+
+
+def test_values_with_line_breaks_keep_problems_on_one_line():
+    """A refused value holding line breaks is quoted in the message; the report escapes them."""
+    spec = "pods:\n  web:\n    image: nginx:1.27\n    hostname: \"a\\u2028b\\x85c\\nd\"\n"
+    ran = run_in_process(["render", "-"], stdin=spec.encode())
+    assert ran.code == 1 and ran.out == ""
+    lines = ran.err.splitlines()  # splits at \u2028 and \x85 too
+    assert all(line.startswith("  hint: ") or re.match(r"<stdin>:\d+:\d+: (error|warning): .* \([a-z0-9-]+\)\Z", line) for line in lines), lines
+    assert any('Invalid value: "a\\u2028b\\u0085c\\nd"' in line for line in lines), lines
+
+
+@pytest.mark.parametrize(
+    "target, redirect, code, err",
+    [
+        ("app.yaml", ">&-", 2, "k8sgen: error: cannot write the output: stdout is closed\n"),
+        ("app.yaml", ">/dev/full", 2, "k8sgen: error: cannot write the output: No space left on device\n"),
+        ("app.yaml", "2>&- >/dev/null", 0, None),  # stderr closed: nothing to say, still exit 0
+        ("missing.yaml", "2>&-", 2, None),  # stderr closed: the error cannot be told, the code can
+        ("-", "<&-", 2, "<stdin>: error: cannot read: stdin is closed (input-unreadable)\n  hint: pipe the spec in, or name the file\n"),
+    ],
+)
+def test_closed_or_full_streams(target, redirect, code, err, tmp_path):
+    """`k8sgen render app.yaml >&-`, onto a full disk, or with stderr closed: never exit 3."""
+    if not os.path.exists("/dev/full"):
+        pytest.skip("needs /dev/full (Linux)")
+    (tmp_path / "app.yaml").write_text(
+        "pods:\n  web: {image: nginx:1.27, automountServiceAccountToken: false, resources: {limits: {cpu: 100m, memory: 64Mi}}}\n"
+    )
+    env = {**os.environ, "PYTHONPATH": PACKAGE_PARENT}
+    p = subprocess.run(f"{sys.executable} -m k8sgen render {target} {redirect}", shell=True, executable="/bin/bash",
+                       capture_output="2>&-" not in redirect, cwd=tmp_path, env=env, timeout=120)
+    assert p.returncode == code, p
+    if err is not None:
+        assert p.stderr.decode() == err
+
+
+def test_line_endings_do_not_matter(tmp_path):
+    """A spec saved with CRLF (Windows) or CR line endings renders exactly like the LF one."""
+    body = (
+        "pods:\n  web:\n    image: nginx:1.27\n    automountServiceAccountToken: false\n"
+        "    annotations:\n      script: |\n        echo one\n        echo two\n"
+        "    resources: {limits: {cpu: 100m, memory: 64Mi}}\n"
+    )
+    outs = []
+    for name, eol in (("lf", "\n"), ("crlf", "\r\n"), ("cr", "\r")):
+        f = tmp_path / f"{name}.yaml"
+        f.write_bytes(body.replace("\n", eol).encode())
+        ran = run_in_process(["render", str(f)])
+        assert ran.code == 0, (name, ran)
+        outs.append(ran.out)
+    assert outs[0] == outs[1] == outs[2] and "script: |\n      echo one\n      echo two\n" in outs[0]
+
+
+@pytest.mark.parametrize("name", ["a\\0b", "two\\nlines", "back\\\\slash", "tab\\there", "x" * 300])
+def test_output_dir_refuses_names_no_file_can_have(name, tmp_path):
+    """RBAC names may hold almost anything; --output-dir refuses (exit 1, nothing written)
+    instead of crashing on a file name, and stdout still renders the object."""
+    spec = tmp_path / "app.yaml"
+    spec.write_text(f'roles:\n  "{name}":\n    rules: [{{resources: [pods], verbs: [get]}}]\n')
+    ran = run_in_process(["render", str(spec), "--output-dir", str(tmp_path / "out")])
+    assert (ran.code, ran.out) == (1, "") and not (tmp_path / "out").exists(), ran
+    [line, hint] = ran.err.splitlines()
+    assert line.startswith(f"{spec}:2:3: error: Role ") and line.endswith("cannot be written to a file: the name holds characters a file name cannot (output-file-name)")
+    assert run_in_process(["render", str(spec)]).code == 0
+
+
+def test_explicit_tags_in_text_fields_keep_the_text():
+    """`!!int "0x1F"` where the schema wants text: the text as written, like an untagged value;
+    where it wants a number (ports) the tag is honoured."""
+    spec = ('annotations: {a: !!float .nan, b: !!int "0x1F", c: !!bool yes, d: !!null "", e: !!str 0755}\n'
+            'pods:\n  web: {image: nginx:1.27, ports: [!!int "8080"]}\n')
+    ran = run_in_process(["render", "-"], stdin=spec.encode())
+    assert ran.code == 0, ran
+    import yaml
+
+    pod = yaml.safe_load(ran.out)
+    assert pod["metadata"]["annotations"] == {"a": ".nan", "b": "0x1F", "c": "yes", "d": "", "e": "0755"}
+    assert pod["spec"]["containers"][0]["ports"][0]["containerPort"] == 8080
+
+
+def test_lone_surrogates_are_a_spec_error():
+    """Text that is no Unicode (bytes that are not UTF-8 on a --set command line, or a lone
+    surrogate from the Python API) is a spec problem, not an internal error."""
+    from k8sgen.pipeline import render_specs
+
+    with pytest.raises(K8sgenError) as e:
+        render_specs([{"pods": {"web": {"image": "nginx:1.27", "annotations": {"a\ud800": "x", "b": "y\udcff"}}}}])
+    assert sorted((p.rule, p.path) for p in e.value.problems) == [
+        ("spec-text", ("pods", "web", "annotations", "a\ud800")), ("spec-text", ("pods", "web", "annotations", "b"))]
+    env = {**os.environ, "PYTHONPATH": PACKAGE_PARENT}
+    p = subprocess.run([sys.executable, "-m", "k8sgen", "render", "-f", str(ROOT / "examples" / "headless.yaml"),
+                        "--set", os.fsdecode(b"pods.pod-a.annotations.x=a\xff")], capture_output=True, env=env, timeout=120)
+    assert p.returncode == 1 and p.stdout == b""
+    assert p.stderr.decode() == (
+        "--set:1:26: error: text 'a\\udcff' holds U+DCFF, a lone UTF-16 surrogate, which is not a character (spec-text)\n"
+        "  hint: use UTF-8 text; on a command line, check the terminal's encoding\n"
+    )

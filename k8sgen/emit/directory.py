@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..errors import Problem, SourcePos
+from ..errors import K8sgenError, Problem, SourcePos
 from . import kustomize
 
 MANIFEST = ".k8sgen-manifest.json"
@@ -63,12 +63,36 @@ def plan(path: str | Path, objects: Sequence, specs: Iterable[str] = ()) -> Plan
     """`objects` are RenderedObjects (with `.obj` and `.text`), in apply order."""
     names = kustomize.file_names([o.obj for o in objects])
     files = {}
+    unsafe = []
     for name, o in zip(names, objects, strict=True):
-        if "/" in name or name.startswith("."):  # object names never allow this; be sure anyway
-            raise ValueError(f"unsafe file name {name!r}")
+        if not _safe_file_name(name):
+            unsafe.append(_unsafe_name_problem(o))
         files[name] = o.text
+    if unsafe:
+        raise K8sgenError(unsafe)
     files[kustomize.KUSTOMIZATION] = kustomize.kustomization_text(names)
     return Planned(Path(path), files, list(specs))
+
+
+def _safe_file_name(name: str) -> bool:
+    # Most object names are DNS names, but RBAC names only exclude "/" and "%": the API server
+    # takes a Role named "a\\b", "x\ny" or even "\0", which no file system (or reader) wants.
+    return (
+        not name.startswith(".")
+        and len(name.encode("utf-8", "surrogatepass")) <= 255
+        and not any(c in "/\\" or not c.isprintable() for c in name)
+    )
+
+
+def _unsafe_name_problem(o) -> Problem:
+    meta = o.obj.get("metadata") or {}
+    item = getattr(o, "item", None)
+    return Problem(
+        message=f"{o.obj.get('kind')} {meta.get('name')!r} cannot be written to a file: the name holds characters a file name cannot",
+        rule="output-file-name",
+        pos=item.doc.locate(item.src, key=True) if item is not None else None,
+        hint="rename it, or render to stdout (without --output-dir)",
+    )
 
 
 @dataclass

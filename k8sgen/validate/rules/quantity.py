@@ -43,7 +43,7 @@ def parse(text: object) -> Optional[Quantity]:
 def _parse_text(text: str) -> Optional[Quantity]:
     # Memoized: a set of objects repeats the same few quantities (100m, 64Mi) thousands of
     # times, and a Quantity (a Fraction and a name) is immutable.
-    m = re.match(r"([+-]?[0-9.]*)(.*)\Z", text)
+    m = re.match(r"([+-]?[0-9.]*)(.*)\Z", text, re.DOTALL)  # any text, newlines too
     assert m
     number, suffix = m.group(1), m.group(2)
     num = _NUMBER.match(number)
