@@ -153,7 +153,7 @@ def validate_paths(paths: Sequence[str], kube_version: str | None = None) -> tup
     parsed, else 0; the caller raises it to 1 for errors.
     """
     from .errors import EXIT_USAGE, InputError, sorted_problems
-    from .validate import Manifest, ignored_rules, validate_manifests
+    from .validate import validate_manifests
     from .validate.k8s_schema import normalize_version
 
     version = normalize_version(kube_version or default_kube_version())
