@@ -178,7 +178,6 @@ def normalize(doc: Document) -> Normalized:
     for name, pod in spec.get("pods", {}).items():
         _pod(c, add, name, pod, ("pods", name), sas)
 
-    _check_duplicates(c, items)
     if c.problems:
         raise SpecError(c.problems)
     return Normalized(items, _external(spec, ns), doc)
@@ -678,20 +677,3 @@ def _volume_source(c: _Collector, v: dict, path: tuple, container_names: list, d
             token["audience"] = spec["audience"]
         return {"projected": {"sources": [{"serviceAccountToken": token}]}}
     return None
-
-
-def _check_duplicates(c: _Collector, items: list) -> None:
-    seen: dict = {}
-    for it in items:
-        k = (it.kind, it.namespace, it.name)
-        if k in seen:
-            first = seen[k]
-            c.error(
-                f"{it.kind} {it.name!r} is produced twice (also by {'.'.join(map(str, first.src))} at {first.doc.locate(first.src)})",
-                it.src,
-                "rename one of them",
-                rule="spec-duplicate-object",
-                key=True,
-            )
-        else:
-            seen[k] = it

@@ -112,19 +112,21 @@ def spec_problems(doc: Document) -> list[Problem]:
 
 
 def _check_duplicates(items: list) -> None:
+    """Two entries (in one spec or in several) that would produce the same object."""
     seen: dict = {}
     problems = []
     for it in items:
         k = (it.kind, it.namespace, it.name)
-        if k in seen and seen[k].doc is not it.doc:
-            first = seen[k]
-            problems.append(Problem(
-                message=f"{it.kind} {it.name!r} is also produced by {first.doc.file} ({first.doc.locate(first.src)})",
-                rule="spec-duplicate-object",
-                pos=it.doc.locate(it.src, True),
-                hint="rename one of them, or give the specs different namespaces",
-            ))
-        seen.setdefault(k, it)
+        first = seen.setdefault(k, it)
+        if first is it:
+            continue
+        where = ".".join(map(str, first.src)) + f" at {first.doc.locate(first.src, True)}"
+        problems.append(Problem(
+            message=f"{it.kind} {it.name!r} is produced twice (also by {where})",
+            rule="spec-duplicate-object",
+            pos=it.doc.locate(it.src, True),
+            hint="rename one of them" + ("" if first.doc is it.doc else ", or give the specs different namespaces"),
+        ))
     if problems:
         raise SpecError(problems)
 
@@ -153,7 +155,7 @@ def validate_paths(paths: Sequence[str], kube_version: str | None = None) -> tup
     parsed, else 0; the caller raises it to 1 for errors.
     """
     from .errors import EXIT_USAGE, InputError, sorted_problems
-    from .validate import Manifest, ignored_rules, validate_manifests
+    from .validate import validate_manifests
     from .validate.k8s_schema import normalize_version
 
     version = normalize_version(kube_version or default_kube_version())

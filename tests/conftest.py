@@ -14,6 +14,17 @@ EXAMPLES = ROOT / "examples"
 CASES = Path(__file__).resolve().parent / "cases"
 IN_CI = bool(os.environ.get("K8SGEN_CI"))
 
+# CI runs every property test on a fixed sequence of examples, so a verdict repeats; explore
+# with random examples locally (and raise K8SGEN_HYPOTHESIS_EXAMPLES for longer runs).
+try:
+    from hypothesis import settings as _hsettings
+
+    _hsettings.register_profile("ci", derandomize=True, deadline=None)
+    if IN_CI:
+        _hsettings.load_profile("ci")
+except ImportError:  # pragma: no cover - hypothesis is a test dependency
+    pass
+
 
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", help="rewrite expected files from current output")

@@ -145,3 +145,14 @@ def test_real_process_no_traceback(tmp_path):
     assert proc.returncode == 2 and proc.stdout == ""
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith(f"{f}:3:12: error: not valid UTF-8")
+
+
+def test_same_object_from_two_specs(tmp_path):
+    (tmp_path / "a.yaml").write_text("pods:\n  web: {image: nginx:1.27}\n")
+    (tmp_path / "b.yaml").write_text("namespace: default\npods:\n  web: {image: nginx:1.28}\n")
+    ran = run_cli("render", str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml"))
+    assert (ran.code, ran.out) == (1, "")
+    assert ran.err == (
+        f"{tmp_path}/b.yaml:3:3: error: Pod 'web' is produced twice (also by pods.web at {tmp_path}/a.yaml:2:3) (spec-duplicate-object)\n"
+        "  hint: rename one of them, or give the specs different namespaces\n"
+    )

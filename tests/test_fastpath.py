@@ -7,7 +7,6 @@ understand must be handed to typer, not half-understood.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest

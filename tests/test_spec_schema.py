@@ -5,7 +5,6 @@ from __future__ import annotations
 import jsonschema
 import pytest
 
-from k8sgen.errors import SpecError
 from k8sgen.pipeline import parse_spec_text, spec_problems
 from k8sgen.spec_schema import spec_schema
 

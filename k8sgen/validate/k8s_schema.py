@@ -93,17 +93,10 @@ def load_schema(api_version: str, kind: str, version: str) -> dict:
 
 
 def schema_root():
-    """schemas/k8s as a Traversable: package data when installed, the folder in a checkout."""
-    from importlib.resources import files
+    """schemas/k8s: package data when installed, the folder in a checkout."""
+    from ..resources import schemas_dir
 
-    try:
-        return files("k8sgen.schemas").joinpath("k8s")
-    except ModuleNotFoundError:
-        # A source checkout run with PYTHONPATH=. (schemas/ is mapped into the package only
-        # by an install); same fallback as the rest of k8sgen's package data.
-        from pathlib import Path
-
-        return Path(__file__).resolve().parents[2] / "schemas" / "k8s"
+    return schemas_dir() / "k8s"
 
 
 def check(obj: dict, version: str) -> Iterator[Problem]:

@@ -85,6 +85,7 @@ def canonical(q: Quantity) -> str:
             if q.format == "DecimalExponent":
                 return f"{sign}{m.numerator}" + (f"e{exp}" if exp else "")
             return f"{sign}{m.numerator}{_DECIMAL_BY_EXP[exp]}"
-    # Finer than nano: the server rounds up to 1n precision.
+    # Finer than nano: the server rounds up to 1n precision, then prints the rounded value
+    # canonically (3124999.1n -> 3125u), so printing is idempotent.
     n = -(-v * 10**9 // 1)
-    return f"{sign}{n}n"
+    return canonical(Quantity(Fraction(n, 10**9) * (-1 if sign else 1), q.format))
