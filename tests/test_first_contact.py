@@ -149,7 +149,9 @@ def test_every_command_help_shows_examples(command):
 
 
 def test_shell_completion_through_typer():
-    r = k8sgen_cmd("--show-completion", "bash")
+    # typer guesses the shell from the parent process unless told; name it, so the test does not
+    # depend on how pytest was started.
+    r = k8sgen_cmd("--show-completion", "bash", _TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION="1")
     assert r.returncode == 0 and "_K8SGEN_COMPLETE" in r.stdout
     done = subprocess.run([sys.executable, "-m", "k8sgen"], capture_output=True, text=True,
                           env=env(_K8SGEN_COMPLETE="complete_bash", COMP_WORDS="k8sgen init hea", COMP_CWORD="2"))
