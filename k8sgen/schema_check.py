@@ -19,8 +19,11 @@ generated mutations.
 from __future__ import annotations
 
 import re
-from numbers import Number
 from typing import Callable
+
+# jsonschema's type rules (bools are not numbers, 1.0 is an integer), shared with the compiler
+# of the Kubernetes schemas.
+from .validate.schema_compiler import _is_integer, _is_number
 
 Check = Callable[[object], bool]
 
@@ -33,17 +36,6 @@ _REF_PREFIX = "#/$defs/"
 
 class Unsupported(ValueError):
     """The schema uses a keyword (or a form of one) that has no exact compiled check."""
-
-
-def _is_integer(x: object) -> bool:
-    # jsonschema (draft 6+): bools are not integers, whole floats are.
-    if isinstance(x, bool):
-        return False
-    return isinstance(x, int) or (isinstance(x, float) and x.is_integer())
-
-
-def _is_number(x: object) -> bool:
-    return isinstance(x, Number) and not isinstance(x, bool)
 
 
 _TYPES: dict[str, Check] = {
