@@ -34,7 +34,7 @@ def test_registry_documents_every_rule() -> None:
     assert len(ids) == len(set(ids)) == len(REGISTRY)
     for rule_id, kinds, doc in RULES:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule_id), rule_id
-        assert kinds and set(kinds) <= set(KINDS) | {"Namespace", "ConfigMap", "Secret"}
+        assert kinds and set(kinds) <= set(KINDS) | {"Namespace", "ConfigMap", "Secret", "PersistentVolume", "PersistentVolumeClaim", "*"}
         assert doc and "\n" not in doc
 
 
@@ -44,8 +44,11 @@ def test_every_kind_has_rules(kind: str) -> None:
     assert len(rules_for(kind)) >= 5
 
 
-def test_unknown_kind_and_non_objects_are_ignored() -> None:
-    assert run({"kind": "Widget", "metadata": {"name": "Bad Name"}}) == []
+def test_unknown_kinds_get_only_the_metadata_rules_and_non_objects_are_ignored() -> None:
+    widget = {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "Bad Name"}, "spec": {"containers": 1}}
+    assert [p.rule for p in run(widget)] == ["metadata-name"]
+    assert run({**widget, "metadata": {"name": "ok"}}) == []
+    assert run({"apiVersion": "v1", "kind": "List", "items": []}) == []
     assert run({"metadata": {}}) == []
 
 

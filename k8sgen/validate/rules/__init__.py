@@ -64,8 +64,17 @@ for _r in ORDERED:
         _BY_KIND.setdefault(_kind, []).append(_r)
 
 
+# Rules registered for kind "*" apply to every kind (object metadata).
+_EVERY_KIND = [r for r in ORDERED if "*" in r.kinds]
+_FOR: dict[str, list[Rule]] = {}
+
+
 def rules_for(kind: str) -> list[Rule]:
-    return _BY_KIND.get(kind, [])
+    hit = _FOR.get(kind)
+    if hit is None:
+        own = _BY_KIND.get(kind, [])
+        hit = _FOR[kind] = [r for r in ORDERED if r in own or r in _EVERY_KIND] if _EVERY_KIND else own
+    return hit
 
 
 def check(obj: dict, ctx: object) -> Iterator[Problem]:
