@@ -12,6 +12,7 @@ paths without '..'); the per-plugin details of the deprecated in-tree drivers ar
 from __future__ import annotations
 
 import posixpath
+import re
 from typing import Iterator
 
 from ...errors import Problem
@@ -129,7 +130,7 @@ def check_pv(obj: dict, ctx: object) -> Iterator[Problem]:
     if isinstance(policy, str) and policy and policy not in RECLAIM_POLICIES:
         yield not_supported(rid, ("spec", "persistentVolumeReclaimPolicy"), policy, RECLAIM_POLICIES)
     host = get_dict(spec, "hostPath")
-    if host and posixpath.normpath(get_str(host, "path") or ".") == "/" and policy == "Recycle":
+    if host and _go_clean(get_str(host, "path")) == "/" and policy == "Recycle":
         yield forbidden(rid, ("spec", "persistentVolumeReclaimPolicy"), "may not be 'recycle' for a hostPath mount of '/'")
     yield from _class_name(rid, spec.get("storageClassName"), ("spec", "storageClassName"))
     mode = spec.get("volumeMode")
@@ -143,6 +144,11 @@ def check_pv(obj: dict, ctx: object) -> Iterator[Problem]:
             yield from _class_name(rid, vac, ("spec", "volumeAttributesClassName"))
         if spec.get("csi") is None:
             yield required(rid, ("spec", "csi"), "has to be specified when using volumeAttributesClassName")
+
+
+def _go_clean(value: str) -> str:
+    # Go's path.Clean: unlike posixpath.normpath it folds a leading "//" too.
+    return posixpath.normpath(re.sub("/+", "/", value)) if value else "."
 
 
 def _absolute_no_backsteps(rid: str, value: str, path: tuple) -> Iterator[Problem]:
