@@ -194,7 +194,6 @@ def test_unsupported_version_is_a_usage_error(version):
 @pytest.mark.parametrize(
     "obj, severity, path, message",
     [
-        ({"apiVersion": "example.com/v1", "kind": "Widget"}, "warning", ("kind",), "no schema for kind Widget in Kubernetes 1.37; not checked"),
         ({"apiVersion": "v1", "kind": "PodList"}, "warning", ("kind",), "no schema for kind PodList in Kubernetes 1.37; not checked"),
         # A built-in group serves only its own kinds: the API server answers "no matches for kind".
         ({"apiVersion": "v1", "kind": "Pdo"}, "error", ("kind",), 'no kind "Pdo" is registered for version "v1" in Kubernetes 1.37'),
@@ -217,7 +216,9 @@ def test_kind_hints():
     (p,) = check({"apiVersion": "v1", "kind": "ClusterRole"}, "1.37")
     assert p.hint == "use apiVersion: rbac.authorization.k8s.io/v1"
     (p,) = check({"apiVersion": "example.com/v1", "kind": "Widget"}, "1.37")
-    assert p.hint == "a custom resource: pass its CustomResourceDefinition along to check it"
+    assert (p.rule, p.severity, p.path) == ("k8s-custom-resource", "warning", ("kind",))
+    assert p.message == "no CustomResourceDefinition for Widget (example.com/v1) among the inputs; not checked"
+    assert p.hint == "pass its CustomResourceDefinition along (e.g. the install bundle's CRDs) to check these objects"
 
 
 # --- objects -------------------------------------------------------------------------------
@@ -309,7 +310,7 @@ def test_problems_get_positions_and_objects_from_the_pipeline():
     assert got == [
         ("pod.yaml:10:26", "error", "k8s-schema-type", "Pod/web", "expected integer, got string"),
         ("pod.yaml:11:7", "error", "k8s-schema-required", "Pod/web", "Required value"),
-        ("pod.yaml:14:7", "warning", "k8s-kind", "Widget/web", "no schema for kind Widget in Kubernetes 1.37; not checked"),
+        ("pod.yaml:14:7", "warning", "k8s-custom-resource", "Widget/web", "no CustomResourceDefinition for Widget (example.com/v1) among the inputs; not checked"),
         # An unknown field is located at its key, not its value.
         ("pod.yaml:8:7", "error", "k8s-schema-unknown-field", "Pod/web", 'unknown field "imagee"'),
     ]

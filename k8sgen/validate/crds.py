@@ -131,11 +131,12 @@ class CustomSchemas:
         group, _, ver = api.rpartition("/")
         served = self.defined.get((group, kind))
         if served is None:
-            return self._once(("missing", api, kind), Problem(
-                message=f"no CustomResourceDefinition for {kind} ({api}) among the inputs; not checked",
-                rule="k8s-custom-resource", severity="warning", path=("kind",),
-                hint="pass the CRD along (e.g. the install bundle's crds.yaml) to check these objects",
-            ))
+            if ("missing", api, kind) in self._noted:
+                return []
+            self._noted.add(("missing", api, kind))
+            from .k8s_schema import check
+
+            return list(check(obj, self.version))  # its one "not checked" warning
         if ver not in served:
             return [Problem(
                 message=f'no kind "{kind}" is served for version "{api}" by its CustomResourceDefinition',

@@ -303,6 +303,14 @@ def _check_kind(obj: object, version: str) -> tuple[list[Problem], bool]:
             message=f'no kind "{kind}" is registered for version "{api_version}" in Kubernetes {version}',
             rule="k8s-kind", path=("kind",), hint=f"did you mean {close[0]}?" if close else "",
         )], False
+    if not kind.endswith("List") and group not in groups(version):
+        # A custom resource: validate_manifests checks it against its CRD when one is passed
+        # (crds.py); this is what it says when none is.
+        return [Problem(
+            message=f"no CustomResourceDefinition for {kind} ({api_version}) among the inputs; not checked",
+            rule="k8s-custom-resource", severity="warning", path=("kind",),
+            hint=_not_checked_hint(api_version, kind, served),
+        )], False
     return [Problem(
         message=f"no schema for kind {kind} in Kubernetes {version}; not checked",
         rule="k8s-kind",
@@ -317,7 +325,7 @@ def _not_checked_hint(api_version: str, kind: str, served: dict) -> str:
         return f"the built-in {kind} is apiVersion: {served[kind][0]}"
     if kind.endswith("List"):
         return "list the items as separate documents to have them checked"
-    return "a custom resource: pass its CustomResourceDefinition along to check it"
+    return "pass its CustomResourceDefinition along (e.g. the install bundle's CRDs) to check these objects"
 
 
 def _api_notes(api_version: str, kind: str, version: str, target: tuple, served: dict) -> list[Problem]:
