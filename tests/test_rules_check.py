@@ -34,7 +34,7 @@ def test_registry_documents_every_rule() -> None:
     assert len(ids) == len(set(ids)) == len(REGISTRY)
     for rule_id, kinds, doc in RULES:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule_id), rule_id
-        assert kinds and set(kinds) <= set(KINDS) | {"Namespace", "ConfigMap", "Secret", "PersistentVolume", "PersistentVolumeClaim", "*"}
+        assert kinds and set(kinds) <= set(KINDS) | {"Namespace", "ConfigMap", "Secret", "PersistentVolume", "PersistentVolumeClaim", "CustomResourceDefinition", "*"}
         assert doc and "\n" not in doc
 
 

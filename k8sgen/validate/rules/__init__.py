@@ -22,7 +22,7 @@ from .registry import REGISTRY, Rule, rule
 # Rule modules in documentation order; importing a module registers its rules.
 MODULES = (
     "metadata", "containers", "resources", "probes", "security", "scheduling", "downward", "volumes",
-    "services", "endpoints", "rbac", "configdata", "storage",
+    "services", "endpoints", "rbac", "configdata", "storage", "customresources",
 )
 for _module in MODULES:
     importlib.import_module(f"{__name__}.{_module}")
