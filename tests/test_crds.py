@@ -118,3 +118,10 @@ def test_the_crd_itself_is_schema_checked():
     bad = crd_with(SCHEMA)
     bad["spec"]["scopee"] = "Namespaced"
     assert ("k8s-schema-unknown-field", "error", ("spec", "scopee")) in problems(bad)
+
+
+def test_has_schema_for_summaries():
+    schemas = crds.lookup([Manifest(obj=crd_with(SCHEMA))], "1.37")
+    assert schemas.has_schema("example.com/v1", "Widget")
+    assert not schemas.has_schema("example.com/v2", "Widget")
+    assert not schemas.has_schema("other.io/v1", "Gadget")

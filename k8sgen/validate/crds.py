@@ -119,6 +119,11 @@ class CustomSchemas:
                 schema = (v.get("schema") or {}).get("openAPIV3Schema") if isinstance(v.get("schema"), dict) else None
                 served[v["name"]] = schema if isinstance(schema, dict) else None
 
+    def has_schema(self, api_version: str, kind: str) -> bool:
+        """Whether a CRD among the inputs serves this apiVersion/kind with a schema (for summaries)."""
+        group, _, ver = api_version.rpartition("/")
+        return (self.defined.get((group, kind)) or {}).get(ver) is not None
+
     def handles(self, obj: object) -> bool:
         """Whether `obj` is a custom resource (a well-formed object of a non-built-in group)."""
         if not isinstance(obj, dict):

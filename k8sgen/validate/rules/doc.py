@@ -23,11 +23,31 @@ against the fixtures in `tests/parity/cases/`.
 """
 
 
+SCHEMA_STAGE = """## Kinds and API versions (the schema stage)
+
+Before these rules, every object meets the strict OpenAPI schema of its kind; these findings come
+from that stage (`k8sgen/validate/k8s_schema.py`, `apis.py`, `crds.py`):
+
+| rule | severity | when |
+|---|---|---|
+| `k8s-api-removed` | error | the apiVersion of the kind is no longer served: the message names the Kubernetes version that removed it, the hint the replacement ({removed} kinds, from the deprecated API migration guide and the schemas of every minor since 1.25) |
+| `k8s-kind` | error | a built-in group does not serve this kind or version (a typo in `kind`, `apps/v2`) |
+| `k8s-kind` | warning | a `...List` kind: its items are not checked |
+| `k8s-api-deprecated` | warning | still served but deprecated: core/v1 Endpoints (from 1.33; use EndpointSlice), ComponentStatus, or a beta version beside its GA successor |
+| `k8s-api-alpha` | warning | an alpha apiVersion: served only when the cluster enables it |
+| `k8s-custom-resource` | warning | a custom resource whose CustomResourceDefinition is not among the inputs (once per kind); an error when the CRD is there but does not serve the apiVersion |
+| `k8s-custom-resource-cel` | warning | the CRD's `x-kubernetes-validations` (CEL) rules are not evaluated (once per kind) |
+
+"""
+
+
 def render() -> str:
+    from .. import apis
+
     modules: dict[str, list] = {}
     for r in ORDERED:
         modules.setdefault(r.fn.__module__.rsplit(".", 1)[-1], []).append(r)
-    out = [HEADER, "## Version differences\n\n| from | rule | change |\n|---|---|---|\n"]
+    out = [HEADER, SCHEMA_STAGE.format(removed=len(apis.REMOVED)), "## Version differences\n\n| from | rule | change |\n|---|---|---|\n"]
     for (major, minor), rule_id, what in VERSION_NOTES:
         out.append(f"| {major}.{minor} | `{rule_id}` | {what} |\n")
     out.append(
