@@ -1,8 +1,15 @@
 """Strict validation against the official Kubernetes JSON schema of the target version.
 
-The schemas are vendored under `schemas/k8s/v<minor>/` (see scripts/vendor_k8s_schemas.py): one
-self-contained file per kind, `additionalProperties: false` everywhere, so a misspelt field is an
-error here exactly as with `kubectl apply --validate=strict`.
+The schemas of every built-in kind are vendored under `schemas/k8s/v<minor>/` (see
+scripts/vendor_k8s_schemas.py): a small entry file per kind whose `$ref`s point into the
+version's shared `_definitions.json`, `additionalProperties: false` everywhere, so a misspelt
+field is an error here exactly as with `kubectl apply --validate=strict`. Loading is lazy: the
+index and the definitions file are read once per version, and a definition is parsed only when
+a kind that reaches it is first checked (`LazyDefs`, `load_schema`).
+
+Before the schema, `_check_kind` sorts the apiVersion/kind out: a removed apiVersion is an error
+naming its removal and replacement (`apis.py`), a deprecated or alpha one a warning, an unknown
+kind in a built-in group an error, anything else a custom resource (see `crds.py`).
 
 Every schema violation is first reduced to a small `RawError` tuple, then turned into a
 `Problem` in one place (`_to_problem`). That split lets the reference implementation (jsonschema)
