@@ -64,20 +64,25 @@ def _class_name(rid: str, value: object, path: tuple) -> Iterator[Problem]:
 
 @rule("pvc-spec", ["PersistentVolumeClaim"], "accessModes are set and supported (ReadWriteOncePod alone), resources.requests.storage is set and positive, storageClassName is a DNS-1123 subdomain, volumeMode is Block or Filesystem")
 def check_pvc(obj: dict, ctx: object) -> Iterator[Problem]:
-    rid = "pvc-spec"
-    spec = get_dict(obj, "spec")
-    yield from _access_modes(rid, get_list(spec, "accessModes"), ("spec", "accessModes"), "at least 1 access mode is required")
+    yield from claim_spec_problems("pvc-spec", get_dict(obj, "spec"), ("spec",))
+
+
+def claim_spec_problems(rid: str, spec: dict, base: tuple) -> Iterator[Problem]:
+    """ValidatePersistentVolumeClaimSpec at `base`: also for a StatefulSet's volumeClaimTemplates
+    and an ephemeral volume's volumeClaimTemplate."""
+    yield from _access_modes(rid, get_list(spec, "accessModes"), base + ("accessModes",), "at least 1 access mode is required")
     requests = get_dict(spec, "resources", "requests")
     # The server's path is spec.resources[storage] (a Key on "resources"), whatever it means.
+    storage_path = base + ("resources", "storage")
     if "storage" not in requests:
-        yield required(rid, ("spec", "resources", "storage"), hint="set spec.resources.requests.storage, e.g. 1Gi")
+        yield required(rid, storage_path, hint="set resources.requests.storage, e.g. 1Gi")
     else:
-        yield from _positive_storage(rid, requests["storage"], ("spec", "resources", "storage"))
-    yield from _class_name(rid, spec.get("storageClassName"), ("spec", "storageClassName"))
-    yield from _class_name(rid, spec.get("volumeAttributesClassName"), ("spec", "volumeAttributesClassName"))
+        yield from _positive_storage(rid, requests["storage"], storage_path)
+    yield from _class_name(rid, spec.get("storageClassName"), base + ("storageClassName",))
+    yield from _class_name(rid, spec.get("volumeAttributesClassName"), base + ("volumeAttributesClassName",))
     mode = spec.get("volumeMode")
     if isinstance(mode, str) and mode not in VOLUME_MODES:
-        yield not_supported(rid, ("spec", "volumeMode"), mode, VOLUME_MODES)
+        yield not_supported(rid, base + ("volumeMode",), mode, VOLUME_MODES)
 
 
 @rule("pvc-data-source", ["PersistentVolumeClaim"], "dataSource and dataSourceRef name a kind and a name, a kind other than PersistentVolumeClaim has an apiGroup, and both agree when both are set")
