@@ -86,9 +86,11 @@ RELAXED_SERVICE_NAMES_SINCE = (1, 36)
 
 
 def name_rule(kind: str, version: tuple, builtin: bool = True) -> tuple[NameFn, str]:
+    if not builtin:
+        return _SUBDOMAIN  # custom resources, whatever their kind is called
     if kind == "Service" and version >= RELAXED_SERVICE_NAMES_SINCE:
         return formats.name_is_dns_label, "a DNS-1123 label (it becomes a DNS name)"
-    return NAME_RULES.get(kind) or (_PATH_SEGMENT if builtin else _SUBDOMAIN)
+    return NAME_RULES.get(kind, _PATH_SEGMENT)
 
 
 def is_builtin(obj: dict) -> bool:
@@ -102,6 +104,7 @@ def is_builtin(obj: dict) -> bool:
 def applies(obj: dict) -> bool:
     # kubectl's `List` (and any ...List) is a wrapper of objects, not an object with a name.
     return not obj["kind"].endswith("List")
+
 
 TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024
 
