@@ -27,7 +27,7 @@ _APPS_116 = {
     ("apps/v1beta2", "StatefulSet"): "apps/v1",
     ("apps/v1beta2", "ControllerRevision"): "apps/v1",
     ("extensions/v1beta1", "NetworkPolicy"): "networking.k8s.io/v1",
-    ("extensions/v1beta1", "PodSecurityPolicy"): "policy/v1beta1 (itself removed in 1.25: use Pod Security Admission)",
+    ("extensions/v1beta1", "PodSecurityPolicy"): "Pod Security Admission (no replacement kind)",
 }
 
 _V122 = {

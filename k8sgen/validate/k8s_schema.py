@@ -290,7 +290,8 @@ def _check_kind(obj: object, version: str) -> tuple[list[Problem], bool]:
     if gone is not None:
         (major, minor), use = gone
         use = use or (served[kind][0] if kind in served else "")
-        hint = f"use apiVersion: {use}" if "/" in use or use == "v1" else use
+        # An apiVersion to switch to, or (PodSecurityPolicy) what took the kind's place.
+        hint = f"use apiVersion: {use}" if use and " " not in use else use
         return [Problem(
             message=f"{api_version} {kind} was removed in Kubernetes {major}.{minor} (no longer served by {version})",
             rule="k8s-api-removed", path=("apiVersion",), hint=hint,
