@@ -54,7 +54,6 @@ _V122 = {
     ("rbac.authorization.k8s.io/v1alpha1", "Role"): "rbac.authorization.k8s.io/v1",
     ("rbac.authorization.k8s.io/v1alpha1", "RoleBinding"): "rbac.authorization.k8s.io/v1",
     ("scheduling.k8s.io/v1beta1", "PriorityClass"): "scheduling.k8s.io/v1",
-    ("scheduling.k8s.io/v1alpha1", "PriorityClass"): "scheduling.k8s.io/v1",
     ("storage.k8s.io/v1beta1", "CSIDriver"): "storage.k8s.io/v1",
     ("storage.k8s.io/v1beta1", "CSINode"): "storage.k8s.io/v1",
     ("storage.k8s.io/v1beta1", "StorageClass"): "storage.k8s.io/v1",
