@@ -72,8 +72,11 @@ _FOR: dict[str, list[Rule]] = {}
 def rules_for(kind: str) -> list[Rule]:
     hit = _FOR.get(kind)
     if hit is None:
-        own = _BY_KIND.get(kind, [])
-        hit = _FOR[kind] = [r for r in ORDERED if r in own or r in _EVERY_KIND] if _EVERY_KIND else own
+        own = _BY_KIND.get(kind)
+        if not own:
+            return _EVERY_KIND  # any other kind (not cached: kinds come from untrusted input)
+        ids = {r.id for r in own} | {r.id for r in _EVERY_KIND}
+        hit = _FOR[kind] = [r for r in ORDERED if r.id in ids]
     return hit
 
 
