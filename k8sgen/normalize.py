@@ -348,12 +348,13 @@ def _service(c: _Collector, add, name: str, svc: dict, src: tuple) -> None:
     all_addresses = [a for fam in sorted(families) for a in families[fam]]
     kinds = svc.get("endpointKinds", ["Endpoints"])
     eorigins = {("subsets", 0, "addresses"): src + ("endpoints",), ("subsets", 0, "ports"): src + ("ports",)}
-    entry = {"labels": svc.get("labels", {}), "annotations": {}}
+    # The service's `ignore:` covers the endpoint objects it produces too.
+    entry = {"labels": svc.get("labels", {}), "annotations": {}, "ignore": svc.get("ignore", ())}
     if "Endpoints" in kinds:
         add("Endpoints", "v1", name, True, "endpoints.yaml.j2", {"addresses": all_addresses, "ports": ep_ports}, src + ("endpoints",), entry, eorigins)
     if "EndpointSlice" in kinds:
         for fam, ips in sorted(families.items()):
-            slice_entry = {"labels": {**svc.get("labels", {}), "kubernetes.io/service-name": name, "endpointslice.kubernetes.io/managed-by": ENDPOINTSLICE_MANAGER}}
+            slice_entry = {"labels": {**svc.get("labels", {}), "kubernetes.io/service-name": name, "endpointslice.kubernetes.io/managed-by": ENDPOINTSLICE_MANAGER}, "ignore": svc.get("ignore", ())}
             ports_s = [dict(p, name=p.get("name", "")) for p in ep_ports]
             add("EndpointSlice", "discovery.k8s.io/v1", f"{name}-{fam.lower()}", True, "endpointslice.yaml.j2", {"addressType": fam, "addresses": ips, "ports": ports_s}, src + ("endpoints",), slice_entry, {("endpoints",): src + ("endpoints",), ("ports",): src + ("ports",)})
 

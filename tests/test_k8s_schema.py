@@ -13,7 +13,7 @@ import pytest
 from k8s_schema_examples import ACCEPTED, DELETE, INVALID, VALID, mutate
 from k8sgen.errors import InputError
 from k8sgen.validate import k8s_schema
-from k8sgen.validate.k8s_schema import DEFAULT_VERSION, KINDS, SUPPORTED_VERSIONS, check, has_schema
+from k8sgen.validate.k8s_schema import DEFAULT_VERSION, SUPPORTED_VERSIONS, check, has_schema, kinds
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas" / "k8s"
@@ -21,7 +21,8 @@ SOURCES = json.loads((SCHEMAS / "SOURCES.json").read_text())
 
 
 def _problems(obj, version=DEFAULT_VERSION):
-    return [(p.rule, p.path) for p in check(obj, version)]
+    # The Endpoints deprecation warning has tests of its own (tests/test_apis.py).
+    return [(p.rule, p.path) for p in check(obj, version) if p.rule != "k8s-api-deprecated"]
 
 
 # --- the vendored files ---------------------------------------------------------------------
@@ -39,24 +40,83 @@ def test_every_vendored_file_matches_its_recorded_checksum():
 
 def test_sources_cover_every_supported_version_and_kind():
     assert sorted(SOURCES["versions"]) == sorted(SUPPORTED_VERSIONS)
-    for entry in SOURCES["versions"].values():
-        assert {(m["apiVersion"], m["kind"]) for m in entry["files"].values()} == set(KINDS)
+    for version, entry in SOURCES["versions"].items():
+        recorded = {(m["apiVersion"], m["kind"]) for m in entry["files"].values() if "kind" in m}
+        assert recorded == set(kinds(version))
+        assert {"_definitions.json", "_index.json"} <= set(entry["files"])
     assert SOURCES["package"] == "kubernetes-validate" and len(SOURCES["wheel_sha256"]) == 64
 
 
-@pytest.mark.parametrize("path", sorted(SCHEMAS.glob("v*/*.json")), ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_vendored_schema_is_self_contained(path):
-    schema = json.loads(path.read_bytes())
-    text = path.read_text()
+# Every built-in kind an install bundle or a book example is likely to hold, per version.
+EVERYDAY_KINDS = [
+    ("apps/v1", "Deployment"), ("apps/v1", "StatefulSet"), ("apps/v1", "DaemonSet"), ("apps/v1", "ReplicaSet"),
+    ("batch/v1", "Job"), ("batch/v1", "CronJob"), ("v1", "ReplicationController"), ("v1", "PodTemplate"),
+    ("v1", "PersistentVolume"), ("v1", "PersistentVolumeClaim"), ("v1", "LimitRange"), ("v1", "ResourceQuota"),
+    ("networking.k8s.io/v1", "Ingress"), ("networking.k8s.io/v1", "IngressClass"), ("networking.k8s.io/v1", "NetworkPolicy"),
+    ("policy/v1", "PodDisruptionBudget"), ("autoscaling/v2", "HorizontalPodAutoscaler"), ("autoscaling/v1", "HorizontalPodAutoscaler"),
+    ("apiextensions.k8s.io/v1", "CustomResourceDefinition"), ("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration"),
+    ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"), ("scheduling.k8s.io/v1", "PriorityClass"),
+    ("storage.k8s.io/v1", "StorageClass"), ("storage.k8s.io/v1", "CSIDriver"), ("node.k8s.io/v1", "RuntimeClass"),
+    ("coordination.k8s.io/v1", "Lease"), ("apiregistration.k8s.io/v1", "APIService"), ("v1", "Node"),
+    ("flowcontrol.apiserver.k8s.io/v1", "FlowSchema"), ("certificates.k8s.io/v1", "CertificateSigningRequest"),
+]
+
+
+@pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
+def test_every_everyday_builtin_kind_is_vendored(version):
+    missing = [key for key in EVERYDAY_KINDS if key not in kinds(version)]
+    assert not missing
+    assert len(kinds(version)) >= 90
+    # Lists and discovery documents are not objects to check.
+    assert not [k for k in kinds(version) if k[1].endswith("List") or k[1] in ("Status", "APIGroup")]
+
+
+def test_the_vendored_schemas_stay_small():
+    total = sum(p.stat().st_size for p in SCHEMAS.rglob("*.json"))
+    assert total < 4_000_000, f"schemas/k8s holds {total} bytes"
+
+
+@pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
+def test_vendored_entries_only_point_into_the_shared_definitions(version):
+    folder = SCHEMAS / f"v{version}"
+    text = (folder / "_definitions.json").read_text()
+    defs = json.loads(text)
     assert "/api/_definitions.json" not in text and '"description":"' not in text
-    refs = {r.split("/")[-1] for r in _all_refs(schema)}
-    assert refs == set(schema.get("$defs", {})), "exactly the reachable definitions are kept"
+    # One definition per line: what LazyDefs reads.
+    assert len(text.splitlines()) == len(defs) + 2
+    reached = set()
+    for stem in json.loads((folder / "_index.json").read_text()).values():
+        entry = json.loads((folder / f"{stem}.json").read_text())
+        assert "$defs" not in entry
+        reached |= {r.split("/")[-1] for r in _all_refs(entry)}
+    for d in defs.values():
+        reached |= {r.split("/")[-1] for r in _all_refs(d)}
+    assert reached == set(defs), "exactly the reachable definitions are kept"
+
+
+@pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
+def test_a_loaded_schema_is_self_contained(version):
+    for key in [("v1", "Pod"), ("apps/v1", "Deployment"), ("apiextensions.k8s.io/v1", "CustomResourceDefinition")]:
+        schema = k8s_schema.load_schema(*key, version)
+        assert {r.split("/")[-1] for r in _all_refs(schema)} == set(schema["$defs"])
+
+
+def test_a_configmap_parses_only_the_definitions_it_reaches():
+    k8s_schema.definitions.cache_clear()
+    k8s_schema.load_schema.cache_clear()
+    try:
+        k8s_schema.load_schema("v1", "ConfigMap", "1.36")
+        defs = k8s_schema.definitions("1.36")
+        assert 0 < len(defs._parsed) < 20 < len(defs.names())
+    finally:
+        k8s_schema.definitions.cache_clear()
+        k8s_schema.load_schema.cache_clear()
 
 
 def _all_refs(node):
     if isinstance(node, dict):
         for k, v in node.items():
-            if k == "$ref":
+            if k == "$ref" and isinstance(v, str):  # JSONSchemaProps has a *property* named $ref
                 yield v
             else:
                 yield from _all_refs(v)
@@ -87,7 +147,7 @@ def test_vendoring_is_reproducible_from_the_installed_wheel_contents():
 
 def test_schemas_load_through_package_resources_for_every_version_and_kind():
     for version in SUPPORTED_VERSIONS:
-        for api_version, kind in KINDS:
+        for api_version, kind in kinds(version):
             schema = k8s_schema.load_schema(api_version, kind, version)
             gvk = schema["x-kubernetes-group-version-kind"][0]
             assert gvk["kind"] == kind
@@ -103,7 +163,12 @@ def test_schemas_load_through_package_resources_for_every_version_and_kind():
         ("discovery.k8s.io/v1", "EndpointSlice", True),
         ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", True),
         ("v1", "Role", False),
-        ("apps/v1", "Deployment", False),
+        ("apps/v1", "Deployment", True),
+        ("batch/v1", "CronJob", True),
+        ("v1", "PersistentVolumeClaim", True),
+        ("extensions/v1beta1", "Deployment", False),
+        ("v1", "PodList", False),
+        ("example.com/v1", "Widget", False),
         ("v1", "pod", False),
     ],
 )
@@ -129,10 +194,11 @@ def test_unsupported_version_is_a_usage_error(version):
 @pytest.mark.parametrize(
     "obj, severity, path, message",
     [
-        ({"apiVersion": "apps/v1", "kind": "Deployment"}, "warning", ("kind",), "no schema for kind Deployment in Kubernetes 1.37; not checked"),
-        ({"apiVersion": "v1", "kind": "Pdo"}, "warning", ("kind",), "no schema for kind Pdo in Kubernetes 1.37; not checked"),
-        ({"apiVersion": "rbac.authorization.k8s.io/v1beta1", "kind": "Role"}, "error", ("apiVersion",),
-         'no kind "Role" is registered for version "rbac.authorization.k8s.io/v1beta1" in Kubernetes 1.37'),
+        ({"apiVersion": "v1", "kind": "PodList"}, "warning", ("kind",), "no schema for kind PodList in Kubernetes 1.37; not checked"),
+        # A built-in group serves only its own kinds: the API server answers "no matches for kind".
+        ({"apiVersion": "v1", "kind": "Pdo"}, "error", ("kind",), 'no kind "Pdo" is registered for version "v1" in Kubernetes 1.37'),
+        ({"apiVersion": "apps/v1beta3", "kind": "Deployment"}, "error", ("apiVersion",),
+         'no kind "Deployment" is registered for version "apps/v1beta3" in Kubernetes 1.37'),
         ({"kind": "Pod"}, "error", ("apiVersion",), "Required value"),
         ({"apiVersion": "v1"}, "error", ("kind",), "Required value"),
         ({"apiVersion": "v1", "kind": 3}, "error", ("kind",), "expected string, got integer"),
@@ -149,6 +215,10 @@ def test_kind_hints():
     assert p.hint == "did you mean Pod?"
     (p,) = check({"apiVersion": "v1", "kind": "ClusterRole"}, "1.37")
     assert p.hint == "use apiVersion: rbac.authorization.k8s.io/v1"
+    (p,) = check({"apiVersion": "example.com/v1", "kind": "Widget"}, "1.37")
+    assert (p.rule, p.severity, p.path) == ("k8s-custom-resource", "warning", ("kind",))
+    assert p.message == "no CustomResourceDefinition for Widget (example.com/v1) among the inputs; not checked"
+    assert p.hint == "pass its CustomResourceDefinition along (e.g. the install bundle's CRDs) to check these objects"
 
 
 # --- objects -------------------------------------------------------------------------------
@@ -223,8 +293,8 @@ spec:
         - containerPort: "8080"
     - image: busybox
 ---
-apiVersion: apps/v1
-kind: Deployment
+apiVersion: example.com/v1
+kind: Widget
 metadata:
   name: web
 """
@@ -240,7 +310,7 @@ def test_problems_get_positions_and_objects_from_the_pipeline():
     assert got == [
         ("pod.yaml:10:26", "error", "k8s-schema-type", "Pod/web", "expected integer, got string"),
         ("pod.yaml:11:7", "error", "k8s-schema-required", "Pod/web", "Required value"),
-        ("pod.yaml:14:7", "warning", "k8s-kind", "Deployment/web", "no schema for kind Deployment in Kubernetes 1.37; not checked"),
+        ("pod.yaml:14:7", "warning", "k8s-custom-resource", "Widget/web", "no CustomResourceDefinition for Widget (example.com/v1) among the inputs; not checked"),
         # An unknown field is located at its key, not its value.
         ("pod.yaml:8:7", "error", "k8s-schema-unknown-field", "Pod/web", 'unknown field "imagee"'),
     ]

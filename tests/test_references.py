@@ -209,8 +209,8 @@ def test_malformed_objects_do_not_crash():
 @pytest.fixture
 def runner(monkeypatch):
     """validate_manifests with only the lint and reference stages (the others are not ours)."""
-    quiet = types.SimpleNamespace(check=lambda *a, **k: iter(()))
-    for name in ("k8s_schema", "rules"):
+    quiet = types.SimpleNamespace(check=lambda *a, **k: iter(()), lookup=lambda *a: types.SimpleNamespace(handles=lambda obj: False))
+    for name in ("k8s_schema", "rules", "crds"):
         monkeypatch.setitem(sys.modules, f"k8sgen.validate.{name}", quiet)
         monkeypatch.setattr(validate, name, quiet, raising=False)
     return validate.validate_manifests

@@ -34,7 +34,7 @@ def test_registry_documents_every_rule() -> None:
     assert len(ids) == len(set(ids)) == len(REGISTRY)
     for rule_id, kinds, doc in RULES:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule_id), rule_id
-        assert kinds and set(kinds) <= set(KINDS) | {"Namespace", "ConfigMap", "Secret"}
+        assert kinds and set(kinds) <= set(KINDS) | {"Namespace", "ConfigMap", "Secret", "PersistentVolume", "PersistentVolumeClaim", "CustomResourceDefinition", "*"}
         assert doc and "\n" not in doc
 
 
@@ -44,8 +44,11 @@ def test_every_kind_has_rules(kind: str) -> None:
     assert len(rules_for(kind)) >= 5
 
 
-def test_unknown_kind_and_non_objects_are_ignored() -> None:
-    assert run({"kind": "Widget", "metadata": {"name": "Bad Name"}}) == []
+def test_unknown_kinds_get_only_the_metadata_rules_and_non_objects_are_ignored() -> None:
+    widget = {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "Bad Name"}, "spec": {"containers": 1}}
+    assert [p.rule for p in run(widget)] == ["metadata-name"]
+    assert run({**widget, "metadata": {"name": "ok"}}) == []
+    assert run({"apiVersion": "v1", "kind": "List", "items": []}) == []
     assert run({"metadata": {}}) == []
 
 
@@ -227,3 +230,19 @@ def test_non_standard_ip_is_a_warning_before_strict_validation() -> None:
 def test_non_standard_ip_is_an_error_from_1_36(obj: dict, path: str) -> None:
     errors = [format_path(p.path) for p in run(obj, (1, 36)) if p.is_error]
     assert errors == [path]
+
+
+def test_a_custom_kind_named_like_a_builtin_one_gets_the_custom_resource_name_rule() -> None:
+    # Volcano's batch.volcano.sh Job, a CRD's own Role: DNS-1123 subdomains, like every custom resource.
+    for kind in ("Job", "Role"):
+        obj = {"apiVersion": "batch.volcano.sh/v1alpha1", "kind": kind, "metadata": {"name": "Bad_Name"}}
+        assert [p.rule for p in run(obj)] == ["metadata-name"]
+    # The built-in Role's name only needs to be a path segment.
+    assert run({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": {"name": "Bad_Name"}, "rules": []}) == []
+
+
+def test_review_requests_need_no_name_and_other_builtin_kinds_a_path_segment() -> None:
+    assert run({"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview", "metadata": {},
+                "spec": {"resourceAttributes": {"verb": "get", "resource": "pods"}}}) == []
+    flow = {"apiVersion": "flowcontrol.apiserver.k8s.io/v1", "kind": "FlowSchema", "metadata": {"name": "a/b"}, "spec": {}}
+    assert [p.message for p in run(flow)] == ['Invalid value: "a/b": may not contain \'/\'']

@@ -85,12 +85,16 @@ def validate_manifests(
     external: dict | None = None,
 ) -> list[Problem]:
     """All problems of a set of objects, positioned and labelled with their object."""
-    from . import k8s_schema, lint, references, rules
+    from . import crds, k8s_schema, lint, references, rules
 
     ctx = Context(kube_version=parse_version(kube_version), manifests=manifests, external=external or {})
     out: list[Problem] = []
+    custom = crds.lookup(manifests, kube_version)  # custom resources: schemas from CRDs in the set
     for m in manifests:
-        found: list[Problem] = list(k8s_schema.check(m.obj, kube_version))
+        if custom.handles(m.obj):
+            found: list[Problem] = custom.check(m.obj)
+        else:
+            found = list(k8s_schema.check(m.obj, kube_version))
         # API-server rules assume the structure is right; skip them on a broken object
         # rather than report the same mistake twice in other words.
         if not any(p.is_error for p in found):

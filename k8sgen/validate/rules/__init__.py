@@ -22,7 +22,7 @@ from .registry import REGISTRY, Rule, rule
 # Rule modules in documentation order; importing a module registers its rules.
 MODULES = (
     "metadata", "containers", "resources", "probes", "security", "scheduling", "downward", "volumes",
-    "services", "endpoints", "rbac",
+    "services", "endpoints", "rbac", "configdata", "storage", "customresources",
 )
 for _module in MODULES:
     importlib.import_module(f"{__name__}.{_module}")
@@ -64,8 +64,20 @@ for _r in ORDERED:
         _BY_KIND.setdefault(_kind, []).append(_r)
 
 
+# Rules registered for kind "*" apply to every kind (object metadata).
+_EVERY_KIND = [r for r in ORDERED if "*" in r.kinds]
+_FOR: dict[str, list[Rule]] = {}
+
+
 def rules_for(kind: str) -> list[Rule]:
-    return _BY_KIND.get(kind, [])
+    hit = _FOR.get(kind)
+    if hit is None:
+        own = _BY_KIND.get(kind)
+        if not own:
+            return _EVERY_KIND  # any other kind (not cached: kinds come from untrusted input)
+        ids = {r.id for r in own} | {r.id for r in _EVERY_KIND}
+        hit = _FOR[kind] = [r for r in ORDERED if r.id in ids]
+    return hit
 
 
 def check(obj: dict, ctx: object) -> Iterator[Problem]:
