@@ -119,7 +119,7 @@ CASES = {
         ("lint-pss-baseline-host-namespaces", "Pod/web", "spec.hostIPC"),
         ("lint-pss-baseline-host-namespaces", "Pod/web", "spec.hostNetwork"),
         ("lint-pss-baseline-host-namespaces", "Pod/web", "spec.hostPID")]),
-    "hostPath volume": ([pod(volumes=[{"name": "e", "emptyDir": {}}, {"name": "h", "hostPath": {"path": "/"}}])], "lint-pss-*", [
+    "hostPath volume": ([pod(volumes=[{"name": "e", "emptyDir": {}}, {"name": "h", "hostPath": {"path": "/var/log"}}])], "lint-pss-*", [
         ("lint-pss-baseline-host-path", "Pod/web", "spec.volumes[1].hostPath")]),
     "host port": ([pod(initContainers=[ctr(ports=[{"containerPort": 80, "hostPort": 8080}])])], "lint-pss-*", [
         ("lint-pss-baseline-host-ports", "Pod/web", "spec.initContainers[0].ports[0].hostPort")]),
@@ -188,7 +188,7 @@ CASES = {
     "restricted from the context profile": ([pod(securityContext=RESTRICTED_POD_SC, containers=[hardened(), ctr("b", **sc(allowPrivilegeEscalation=True, capabilities={"drop": ["ALL"]}))])], "lint-pss-*", [
         ("lint-pss-restricted-privilege-escalation", "Pod/web", "spec.containers[1].securityContext.allowPrivilegeEscalation")], (1, 37), "restricted"),
     "restricted volume types replace hostPath": ([pod(annotations=RESTRICTED, securityContext=RESTRICTED_POD_SC, containers=[hardened()],
-                                                      volumes=[{"name": "h", "hostPath": {"path": "/"}}, {"name": "n", "nfs": {"server": "s", "path": "/"}}])], "lint-pss-*", [
+                                                      volumes=[{"name": "h", "hostPath": {"path": "/var/log"}}, {"name": "n", "nfs": {"server": "s", "path": "/"}}])], "lint-pss-*", [
         ("lint-pss-restricted-volumes", "Pod/web", "spec.volumes[0].hostPath"),
         ("lint-pss-restricted-volumes", "Pod/web", "spec.volumes[1].nfs")]),
     "restricted root": ([pod(annotations=RESTRICTED, securityContext={**RESTRICTED_POD_SC, "runAsNonRoot": False, "runAsUser": 0},

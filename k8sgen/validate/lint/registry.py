@@ -15,6 +15,9 @@ Finding = tuple  # (path: tuple, message: str, hint: str)
 
 BASELINE = "baseline"
 RESTRICTED = "restricted"
+# The hardening and reliability checks kube-linter, Polaris and kube-score turn on by default
+# that most hand-written manifests (and k8sgen's own examples) do not meet yet.
+RECOMMENDED = "recommended"
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,7 @@ class LintRule:
     doc: str
     fn: Callable[..., Iterator[Finding]]
     kinds: frozenset = frozenset()  # empty: pod rules, run on every object with a pod spec
-    level: str = ""  # Pod Security level ("baseline"/"restricted") or "" for always-on rules
+    level: str = ""  # "baseline"/"restricted" (Pod Security), "recommended", or "" for always-on rules
     overrides: str = ""  # id of the baseline rule a restricted rule replaces (as upstream does)
     min_version: tuple = (1, 0)  # first Kubernetes minor whose Pod Security has this check
 
