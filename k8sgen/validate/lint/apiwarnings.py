@@ -147,8 +147,6 @@ def api_duplicate(pv: PodView, ctx: Context) -> Iterator[Finding]:
             port = as_dict(port)
             here = path + ("ports", i)
             host_ip, host_port = port.get("hostIP", ""), port.get("hostPort", 0) or 0
-            if host_ip and not host_port:
-                yield here, f"hostIP set without hostPort: {host_ip}", "set hostPort too, or remove hostIP"
             k = _port_key(port)
             if not isinstance(k[0], int):
                 continue
@@ -209,6 +207,12 @@ def api_ignored(pv: PodView, ctx: Context) -> Iterator[Finding]:
     for i, s in enumerate(as_list(pv.spec.get("imagePullSecrets"))):
         if isinstance(s, dict) and not s.get("name"):
             yield pv.path("imagePullSecrets", i, "name"), 'invalid empty name ""', "name the Secret, or remove the entry"
+    for path, c in pv.containers():
+        for i, port in enumerate(as_list(c.get("ports"))):
+            port = as_dict(port)
+            if port.get("hostIP") and not port.get("hostPort"):
+                # The server prints the whole port struct (%+v); its point is the missing hostPort.
+                yield path + ("ports", i), f"hostIP set without hostPort: {port.get('hostIP')}", "set hostPort too, or remove hostIP"
     grace = pv.spec.get("terminationGracePeriodSeconds")
     if isinstance(grace, int) and not isinstance(grace, bool) and grace < 0:
         yield pv.path("terminationGracePeriodSeconds"), "must be >= 0; negative values are invalid and will be treated as 1", "use 0 or more seconds"
