@@ -348,3 +348,13 @@ def test_every_default_peer_check_is_covered_or_explained():
         for p in checks:
             if p.default and not p.covered:
                 assert len(p.note) > 20, (tool, p.name)
+
+
+def test_namespace_label_sets_only_the_pod_security_part():
+    secure = [namespace("secure", {"pod-security.kubernetes.io/enforce": "restricted"}), pod(ns="secure", securityContext=RESTRICTED_POD_SC, containers=[ctr()])]
+    rules = {r for r, _, _ in run(secure, profile="recommended")}
+    assert {"lint-pss-restricted-privilege-escalation", "lint-pss-restricted-capabilities", "lint-read-only-root-fs", "lint-probes"} <= rules
+    assert not rules & {"lint-privilege-escalation", "lint-drop-net-raw", "lint-run-as-non-root"}  # replaced by the restricted checks
+    ops = [namespace("ops", {"pod-security.kubernetes.io/enforce": "privileged"}), pod(ns="ops", hostPID=True)]
+    rules = {r for r, _, _ in run(ops, profile="recommended")}
+    assert "lint-probes" in rules and not any(r.startswith("lint-pss-") for r in rules)

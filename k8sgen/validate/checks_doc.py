@@ -47,12 +47,15 @@ meet them, which is why they are not the default.
 
 Pod Security Standards follow the pod-security admission plugin's checks for the target Kubernetes
 version; under `restricted` the restricted checks replace the baseline checks they override
-upstream (capabilities, seccomp, procMount, hostPath volumes), so one mistake is reported once.
+upstream (capabilities, seccomp, procMount, hostPath volumes), and the recommended checks they
+overlap with (privilege escalation, non-root, NET_RAW) when a `recommended` run meets a restricted
+Namespace, so one mistake is reported once.
 
 Which profile applies to an object, first match wins:
 
 1. the object's annotation `k8sgen.dev/lint-profile: privileged|baseline|recommended|restricted`;
-2. the `pod-security.kubernetes.io/enforce` label of its Namespace, when that Namespace is validated too;
+2. for the Pod Security part only, the `pod-security.kubernetes.io/enforce` label of its Namespace,
+   when that Namespace is validated too (the `recommended` checks stay as the run chose them);
 3. the run's profile: `--profile` on `render` and `validate`, else `profile:` in the repository's `.k8sgen.yaml`;
 4. `baseline`.
 

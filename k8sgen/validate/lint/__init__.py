@@ -21,10 +21,13 @@ Profiles. A rule's level says which profiles run it:
 
 Which profile applies to an object, first match wins:
 1. the object's annotation `k8sgen.dev/lint-profile: privileged|baseline|recommended|restricted`;
-2. the `pod-security.kubernetes.io/enforce` label of its Namespace, when that Namespace is
-   validated in the same set (the profile the cluster will enforce anyway);
+2. for the Pod Security part only, the `pod-security.kubernetes.io/enforce` label of its
+   Namespace, when that Namespace is validated in the same set (the level the cluster will
+   enforce anyway); the `recommended` checks stay as the run chose;
 3. `ctx.profile`: the run's `--profile`, else the repository's `.k8sgen.yaml` (`lintconfig`);
 4. `DEFAULT_PROFILE`, "baseline".
+When recommended and restricted rules both run (a `recommended` run in a restricted
+Namespace), a restricted rule replaces the recommended one it overrides.
 Baseline is the default because restricted and recommended flag nearly every plain example
 (busybox as root, no probes, a writable root filesystem); baseline only flags what gives a pod
 power over its node, plus the always-on rules.
@@ -68,31 +71,53 @@ LINT_RULES: list[tuple[str, str]] = [(r.id, r.doc) for r in sorted(RULES, key=la
 LINT_LEVELS: dict[str, str] = {r.id: r.level for r in RULES} | {"lint-profile": ""}
 
 
+def _bad_annotation(value: object) -> Problem:
+    return Problem(
+        message=f'{PROFILE_ANNOTATION}: "{value}" is not a profile',
+        rule="lint-profile",
+        severity="warning",
+        path=("metadata", "annotations", PROFILE_ANNOTATION),
+        hint=f"use one of {', '.join(PROFILES)}",
+    )
+
+
 def profile_for(obj: dict, ctx: Context) -> tuple[str, Problem | None]:
-    """The Pod Security profile for `obj`, and a problem when its annotation is not one."""
+    """The profile chosen for `obj` (annotation, else the run's, else the default), and a
+    problem when its annotation names no profile. A Namespace label can still change its Pod
+    Security part (`levels_for`)."""
     value = as_dict(as_dict(obj.get("metadata")).get("annotations")).get(PROFILE_ANNOTATION)
     if value in PROFILES:
         return value, None
-    bad = None
-    if value is not None:
-        bad = Problem(
-            message=f'{PROFILE_ANNOTATION}: "{value}" is not a profile',
-            rule="lint-profile",
-            severity="warning",
-            path=("metadata", "annotations", PROFILE_ANNOTATION),
-            hint=f"use one of {', '.join(PROFILES)}",
-        )
+    bad = _bad_annotation(value) if value is not None else None
     ctx_profile = getattr(ctx, "profile", None)
-    ns_profile = setindex.for_context(ctx).namespace_profiles.get(namespace_of(obj))
-    if ns_profile in PSS_PROFILES:
-        return ns_profile, bad
     return (ctx_profile if ctx_profile in PROFILES else DEFAULT_PROFILE), bad
 
 
-def active_rules(profile: str, version: tuple) -> list[LintRule]:
-    levels = PROFILE_LEVELS[profile]
+def levels_for(obj: dict, ctx: Context) -> tuple[frozenset, Problem | None]:
+    """The rule levels that run on `obj`.
+
+    The Pod Security part comes from the object's annotation, else from its Namespace's
+    `pod-security.kubernetes.io/enforce` label (the level the cluster enforces there), else
+    from the run's profile; the `recommended` checks come with the annotation's or the run's
+    profile, whatever the Namespace says (it speaks for Pod Security only).
+    """
+    profile, bad = profile_for(obj, ctx)
+    annotated = as_dict(as_dict(obj.get("metadata")).get("annotations")).get(PROFILE_ANNOTATION) in PROFILES
+    pss = profile
+    if not annotated:
+        ns_label = setindex.for_context(ctx).namespace_profiles.get(namespace_of(obj))
+        if ns_label in PSS_PROFILES:
+            pss = ns_label
+    levels = PROFILE_LEVELS[pss] - {RECOMMENDED}
+    if RECOMMENDED in PROFILE_LEVELS[profile]:
+        levels |= {RECOMMENDED}
+    return levels, bad
+
+
+def active_rules(profile: str | frozenset, version: tuple) -> list[LintRule]:
+    levels = PROFILE_LEVELS[profile] if isinstance(profile, str) else profile
     rules = [r for r in RULES if r.level in levels and version >= r.min_version]
-    replaced = {r.overrides for r in rules if r.overrides}
+    replaced = {o for r in rules for o in r.overrides}
     return [r for r in rules if r.id not in replaced]
 
 
@@ -101,11 +126,11 @@ def check(obj: dict, ctx: Context) -> Iterator[Problem]:
         return
     kind = obj.get("kind") if isinstance(obj.get("kind"), str) else ""
     pv = pod_view(obj)
-    profile, bad = profile_for(obj, ctx)
+    levels, bad = levels_for(obj, ctx)
     if bad is not None:
         yield bad
     version = tuple(getattr(ctx, "kube_version", None) or (1, 37))
-    for r in active_rules(profile, version):
+    for r in active_rules(levels, version):
         if r.pod:
             if pv is None:
                 continue

@@ -235,7 +235,7 @@ def restricted_volumes(pv: PodView, ctx: Context) -> Iterator[Finding]:
             yield pv.path("volumes", i, vtype), f'volume "{vol.get("name")}" is of type {vtype}', "use a persistentVolumeClaim (or csi/ephemeral) volume instead"
 
 
-@rule("lint-pss-restricted-privilege-escalation", "Containers set allowPrivilegeEscalation: false.", level=RESTRICTED)
+@rule("lint-pss-restricted-privilege-escalation", "Containers set allowPrivilegeEscalation: false.", level=RESTRICTED, overrides="lint-privilege-escalation")
 def privilege_escalation(pv: PodView, ctx: Context) -> Iterator[Finding]:
     if _windows(pv):
         return
@@ -244,7 +244,7 @@ def privilege_escalation(pv: PodView, ctx: Context) -> Iterator[Finding]:
             yield path + ("securityContext", "allowPrivilegeEscalation"), f"{container_label(c)} does not set allowPrivilegeEscalation: false", "set securityContext.allowPrivilegeEscalation: false"
 
 
-@rule("lint-pss-restricted-run-as-non-root", "The pod or every container sets runAsNonRoot: true (hostUsers: false exempts from 1.35).", level=RESTRICTED)
+@rule("lint-pss-restricted-run-as-non-root", "The pod or every container sets runAsNonRoot: true (hostUsers: false exempts from 1.35).", level=RESTRICTED, overrides="lint-run-as-non-root")
 def run_as_non_root(pv: PodView, ctx: Context) -> Iterator[Finding]:
     if _user_namespace(pv, ctx):
         return
@@ -284,7 +284,7 @@ def seccomp_restricted(pv: PodView, ctx: Context) -> Iterator[Finding]:
             yield path + ("securityContext", "seccompProfile"), f"neither the pod nor {container_label(c)} sets a seccomp profile", "set securityContext.seccompProfile.type: RuntimeDefault on the pod"
 
 
-@rule("lint-pss-restricted-capabilities", "Containers drop ALL capabilities and add at most NET_BIND_SERVICE.", level=RESTRICTED, overrides="lint-pss-baseline-capabilities")
+@rule("lint-pss-restricted-capabilities", "Containers drop ALL capabilities and add at most NET_BIND_SERVICE.", level=RESTRICTED, overrides=("lint-pss-baseline-capabilities", "lint-drop-net-raw"))
 def capabilities_restricted(pv: PodView, ctx: Context) -> Iterator[Finding]:
     if _windows(pv):
         return
