@@ -98,8 +98,10 @@ hostAliases IPs and imagePullSecrets, empty imagePullSecret names; projected pat
 a ServiceAccountToken; fractional byte quantities; a negative terminationGracePeriodSeconds; null
 label selectors in affinity and spread terms; and, for Services, the topology-aware-hints
 annotation, externalIPs, trafficDistribution PreferClose (1.34+) and the fields headless and
-ExternalName Services ignore. Not yet: the IP and CIDR format warnings (leading zeros,
-IPv4-mapped IPv6) and the PersistentVolumeClaim warnings of ephemeral volumes.
+ExternalName Services ignore. The warnings for IPv4 addresses with leading zeros or IPv4-mapped
+IPv6 addresses (errors from 1.36) come from the API rules, with the field's own rule id. Not yet:
+the RFC 5952 canonical-form warning for IPv6 addresses and the PersistentVolumeClaim warnings of
+ephemeral volumes.
 """
 
 _TAIL = """

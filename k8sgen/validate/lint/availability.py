@@ -75,11 +75,14 @@ def pdb_blocks_eviction(obj: dict, ctx: Context) -> Iterator[Finding]:
     if _percent(ma) == 100:
         yield ("spec", "minAvailable"), f"minAvailable {ma} forbids every voluntary eviction", hint
     elif isinstance(ma, int) and not isinstance(ma, bool) and ma > 0:
+        hpa = setindex.for_context(ctx).hpa_targets
         for w in _selected_workloads(ctx, namespace_of(obj), as_dict(spec.get("selector"))):
-            n = _replicas(w)
             key = (namespace_of(w), w.get("kind"), name_of(w))
-            if n <= ma and key not in setindex.for_context(ctx).hpa_targets:
-                yield ("spec", "minAvailable"), f"minAvailable {ma} is not below the {n} replica{'s' if n != 1 else ''} of {w.get('kind')} {name_of(w)}: no pod may ever be evicted", hint
+            # An autoscaled workload can shrink to the autoscaler's minReplicas (Polaris's
+            # pdbMinAvailableGreaterThanOrEqualToHPAMinReplicas); otherwise spec.replicas counts.
+            n, what = (hpa[key], "the autoscaler's minReplicas") if key in hpa else (_replicas(w), "the replicas")
+            if n <= ma:
+                yield ("spec", "minAvailable"), f"minAvailable {ma} is not below {what} ({n}) of {w.get('kind')} {name_of(w)}: no pod may be evicted at that size", hint
                 break
 
 

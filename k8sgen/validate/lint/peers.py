@@ -138,7 +138,7 @@ POLARIS = [
     Peer("missingPodDisruptionBudget", True, "lint-pdb-missing", "profile recommended"),
     Peer("notReadOnlyRootFilesystem", True, "lint-read-only-root-fs", "profile recommended"),
     Peer("pdbDisruptionsIsZero", True, "lint-pdb-blocks-eviction"),
-    Peer("pdbMinAvailableGreaterThanOrEqualToHPAMinReplicas", True, "", "the HPA's minReplicas is not compared with the budget yet (autoscaled workloads are skipped by lint-pdb-blocks-eviction)"),
+    Peer("pdbMinAvailableGreaterThanOrEqualToHPAMinReplicas", True, "lint-pdb-blocks-eviction"),
     Peer("priorityClassNotSet", True, "", "which PriorityClasses exist is a cluster fact"),
     Peer("privilegeEscalationAllowed", True, "lint-privilege-escalation", "profile recommended"),
     Peer("procMount", True, "lint-pss-baseline-proc-mount"),

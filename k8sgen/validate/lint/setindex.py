@@ -27,7 +27,7 @@ class SetIndex:
     bound_sa_namespaces: set = field(default_factory=set)  # namespaces whose every SA is bound; "*" = all
     all_powerful_roles: set = field(default_factory=set)  # ("Role", ns, name) / ("ClusterRole", "", name)
     pdb_selectors: dict = field(default_factory=dict)  # ns -> [spec.selector of each PodDisruptionBudget]
-    hpa_targets: set = field(default_factory=set)  # (ns, kind, name) of HorizontalPodAutoscaler targets
+    hpa_targets: dict = field(default_factory=dict)  # (ns, kind, name) of an autoscaler's target -> its minReplicas
     workloads: dict = field(default_factory=dict)  # (ns, kind, name) -> object, for kinds with a pod template
 
 
@@ -58,7 +58,8 @@ def build(manifests: list) -> SetIndex:
         elif kind == "HorizontalPodAutoscaler":
             ref = as_dict(as_dict(o.get("spec")).get("scaleTargetRef"))
             if isinstance(ref.get("kind"), str) and isinstance(ref.get("name"), str):
-                idx.hpa_targets.add((namespace_of(o), ref["kind"], ref["name"]))
+                low = as_dict(o.get("spec")).get("minReplicas", 1)
+                idx.hpa_targets.setdefault((namespace_of(o), ref["kind"], ref["name"]), low if isinstance(low, int) and not isinstance(low, bool) else 1)
         elif kind in WORKLOAD_KINDS:
             idx.workloads.setdefault((namespace_of(o), kind, name_of(o)), o)
         if kind in ("RoleBinding", "ClusterRoleBinding"):
