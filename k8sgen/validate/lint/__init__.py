@@ -40,6 +40,7 @@ Silencing: a rule id (or a glob such as `lint-pss-*`) in the spec's `ignore:`, i
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ...errors import Problem
@@ -116,9 +117,16 @@ def levels_for(obj: dict, ctx: Context) -> tuple[frozenset, Problem | None]:
 
 def active_rules(profile: str | frozenset, version: tuple) -> list[LintRule]:
     levels = PROFILE_LEVELS[profile] if isinstance(profile, str) else profile
+    return list(_active(frozenset(levels), tuple(version)))
+
+
+@lru_cache(maxsize=64)
+def _active(levels: frozenset, version: tuple) -> tuple:
+    # The registry is complete once this module is imported; a run asks the same question
+    # for every object.
     rules = [r for r in RULES if r.level in levels and version >= r.min_version]
     replaced = {o for r in rules for o in r.overrides}
-    return [r for r in rules if r.id not in replaced]
+    return tuple(r for r in rules if r.id not in replaced)
 
 
 def check(obj: dict, ctx: Context) -> Iterator[Problem]:
@@ -130,7 +138,7 @@ def check(obj: dict, ctx: Context) -> Iterator[Problem]:
     if bad is not None:
         yield bad
     version = tuple(getattr(ctx, "kube_version", None) or (1, 37))
-    for r in active_rules(levels, version):
+    for r in _active(levels, version):
         if r.pod:
             if pv is None:
                 continue
