@@ -76,3 +76,18 @@ def test_default_profile_runs_no_recommended_rule():
         docs = yamlio.load_documents(path.read_text(encoding="utf-8"), str(path), mode="k8s")
         problems = validate_manifests([Manifest(d.data, locate=d.locate) for d in docs], "1.37")
         assert not [p for p in problems if p.rule == rule], path
+
+
+@pytest.mark.parametrize("path", [p for p in FILES if p.parent.name == "fail"], ids=lambda p: str(p.relative_to(ROOT)))
+def test_silenced_per_object(path):
+    """The rule's id in each object's k8sgen.dev/ignore annotation drops exactly its findings."""
+    rule, text, before = _run(path)
+    profile = (_header(text, "profile") or [PROFILE_FOR_LEVEL[lint.LINT_LEVELS.get(rule, "")]])[0]
+    docs = yamlio.load_documents(text, str(path), mode="k8s")
+    manifests = []
+    for d in docs:
+        d.data.setdefault("metadata", {}).setdefault("annotations", {})["k8sgen.dev/ignore"] = rule
+        manifests.append(Manifest(d.data, locate=d.locate, ignore=ignored_rules(d.data)))
+    after = validate_manifests(manifests, "1.37", profile=profile)
+    key = lambda p: (p.rule, p.object, format_path(p.path), p.message)  # noqa: E731
+    assert sorted(map(key, after)) == sorted(key(p) for p in before if p.rule != rule)
