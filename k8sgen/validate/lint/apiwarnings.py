@@ -68,7 +68,7 @@ def _node_selector_term(term: dict, path: tuple) -> Iterator[Finding]:
             yield path + ("matchExpressions", i, "key"), f"{key} is {DEPRECATED_NODE_LABELS[key]}", ""
 
 
-@rule("lint-api-deprecated", "What the API server warns is deprecated: node labels in selectors, annotations, volume plugins, Service fields.")
+@rule("lint-api-deprecated", "What the API server warns is deprecated in pods and templates: node labels in selectors, annotations, volume plugins.")
 def api_deprecated(pv: PodView, ctx: Context) -> Iterator[Finding]:
     hint = "the API server prints this warning on apply"
     for key in as_dict(pv.spec.get("nodeSelector")):

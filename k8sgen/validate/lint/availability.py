@@ -64,7 +64,7 @@ def _percent(value: object) -> int | None:
     return None
 
 
-@rule("lint-pdb-blocks-eviction", "A PodDisruptionBudget allows at least one eviction (maxUnavailable above 0, minAvailable below the replicas).", kinds=("PodDisruptionBudget",))
+@rule("lint-pdb-blocks-eviction", "A PodDisruptionBudget allows at least one eviction (maxUnavailable above 0, minAvailable below the replicas or the autoscaler's minReplicas).", kinds=("PodDisruptionBudget",))
 def pdb_blocks_eviction(obj: dict, ctx: Context) -> Iterator[Finding]:
     spec = as_dict(obj.get("spec"))
     hint = "allow at least one pod to be evicted, or node drains and cluster upgrades wait forever"
@@ -172,7 +172,7 @@ def hpa_replicas(obj: dict, ctx: Context) -> Iterator[Finding]:
         yield ("spec", "maxReplicas"), f"maxReplicas {hi} is not above minReplicas {lo}: the autoscaler can never scale", "raise maxReplicas"
 
 
-@rule("lint-cronjob-deadline", "A CronJob sets startingDeadlineSeconds, so missed runs do not pile up.", kinds=("CronJob",), level=RECOMMENDED)
+@rule("lint-cronjob-deadline", "A CronJob sets startingDeadlineSeconds, so a run missed long ago is skipped rather than started late.", kinds=("CronJob",), level=RECOMMENDED)
 def cronjob_deadline(obj: dict, ctx: Context) -> Iterator[Finding]:
     if "startingDeadlineSeconds" not in as_dict(obj.get("spec")):
         yield ("spec", "startingDeadlineSeconds"), "no startingDeadlineSeconds: a run missed while the controller was busy or down still starts, however late", "set spec.startingDeadlineSeconds"
