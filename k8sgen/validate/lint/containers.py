@@ -24,7 +24,9 @@ PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 # Names that say "this is a credential" (kube-linter's env-var-secret matches SECRET, Polaris's
 # sensitiveContainerEnvVar the other words). A last word that names or configures the secret
 # instead (SECRET_NAME, TOKEN_TTL, PASSWORD_FILE) keeps it quiet, as do boolean values.
-SECRET_PARTS = ("SECRET", "PASSWORD", "PASSWD", "APIKEY", "PRIVATEKEY", "ACCESSKEY", "CREDENTIAL")
+SECRET_PARTS = ("SECRET", "PASSWORD", "PASSWD", "APIKEY", "PRIVATEKEY", "ACCESSKEY", "CREDENTIAL", "BEARER")
+# Polaris also flags a PEM private key in any env value, whatever the name.
+_PEM_KEY = re.compile(r"-BEGIN\s+.*PRIVATE KEY-", re.IGNORECASE)
 SECRET_WORDS = frozenset({"TOKEN"})
 NOT_A_SECRET_WORDS = frozenset({"NAME", "FILE", "PATH", "DIR", "REF", "URL", "URI", "TTL", "EXPIRY", "EXPIRATION", "LENGTH", "ENDPOINT", "HEADER", "TYPE", "ID", "MOUNT", "KEYS", "ENABLED", "REQUIRED"})
 BOOLEAN_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "0", "1"})
@@ -84,7 +86,12 @@ def env_secret_value(pv: PodView, ctx: Context) -> Iterator[Finding]:
             name, value = e.get("name"), e.get("value")
             if not (isinstance(name, str) and isinstance(value, str) and value.strip()):
                 continue
-            if _REF.fullmatch(value.strip()) or value.strip().lower() in BOOLEAN_VALUES or not _secret_name(name):
+            if _PEM_KEY.search(value):
+                yield path + ("env", i, "value"), f"env var {name} of {container_label(c)} holds a private key in plain text", "move the key into a Secret and mount it as a file"
+                continue
+            v = value.strip()
+            # A reference to another variable, a flag or a file path is not the secret itself.
+            if _REF.fullmatch(v) or v.lower() in BOOLEAN_VALUES or v.startswith("/") or not _secret_name(name):
                 continue
             yield path + ("env", i, "value"), f"env var {name} of {container_label(c)} holds a secret in plain text: everyone who can read the {pv.kind} can read it", "move the value into a Secret and use valueFrom.secretKeyRef, or mount it as a file"
 
