@@ -31,6 +31,13 @@ class Output(str, Enum):
     json = "json"
 
 
+class Profile(str, Enum):
+    privileged = "privileged"
+    baseline = "baseline"
+    recommended = "recommended"
+    restricted = "restricted"
+
+
 class Format(str, Enum):
     parsable = "parsable"
     json = "json"
@@ -40,6 +47,7 @@ class Format(str, Enum):
 KUBE_VERSION = typer.Option(None, "--kube-version", "-k", help="Kubernetes version to validate for (default: newest supported).", metavar="X.Y")
 STRICT = typer.Option(False, "--strict", help="Treat warnings (lint, unresolved references) as errors.")
 FORMAT = typer.Option(Format.parsable, "--format", help="How to print problems: parsable (file:line:col), json, github.")
+PROFILE = typer.Option(None, "--profile", help="Lint profile (default: .k8sgen.yaml's, else baseline); see docs/checks.md.")
 
 
 def _version_callback(value: bool) -> None:
@@ -82,6 +90,7 @@ def render(
     fail_on_change: bool = typer.Option(False, "--fail-on-change", help="Exit 1 if anything was written (for pre-commit)."),
     layers: Optional[List[str]] = typer.Option(None, "--file", "-f", help="Spec layers merged in order into one spec (later wins; maps merge, lists are replaced).", metavar="SPEC"),
     sets: Optional[List[str]] = typer.Option(None, "--set", help="Override one value of the merged spec, e.g. --set pods.web.image=nginx:1.28.", metavar="PATH=VALUE"),
+    profile: Optional[Profile] = PROFILE,
 ) -> int:
     """Render specs to manifests on stdout, in apply order, or into a directory for kustomize.
 
@@ -102,7 +111,7 @@ def render(
     _stdin_once((specs or []) + (layers or []))
     return out_cmd.render_command(specs or [], layers=layers or [], sets=sets or [], output=output.value, kube_version=kube_version,
                                   strict=strict, fmt=fmt.value, output_dir=output_dir, write=write, check=check, against=against,
-                                  force=force, fail_on_change=fail_on_change)
+                                  force=force, fail_on_change=fail_on_change, profile=profile.value if profile else None)
 
 
 @app.command()
@@ -111,6 +120,7 @@ def validate(
     kube_version: Optional[str] = KUBE_VERSION,
     strict: bool = STRICT,
     fmt: Format = FORMAT,
+    profile: Optional[Profile] = PROFILE,
 ) -> int:
     """Check spec files and plain manifests (told apart by content); print every problem.
 
@@ -123,7 +133,7 @@ def validate(
     from .commands import validate as cmd
 
     _stdin_once(files)
-    return cmd.run(files, kube_version=kube_version, strict=strict, fmt=fmt.value)
+    return cmd.run(files, kube_version=kube_version, strict=strict, fmt=fmt.value, profile=profile.value if profile else None)
 
 
 @app.command()

@@ -24,6 +24,7 @@ _COMMON = {
     "-k": ("kube_version", None),
     "--strict": ("strict", True),
     "--format": ("fmt", ("parsable", "json", "github")),
+    "--profile": ("profile", ("privileged", "baseline", "recommended", "restricted")),
 }
 # render's directory options (the pre-commit hooks run `render --write --fail-on-change` and
 # `render --check` on every commit); -f/--set repeat, so they are left to typer.
@@ -42,8 +43,8 @@ _OPTIONS = {
     "validate": dict(_COMMON),
 }
 _DEFAULTS = {
-    "render": {"output": "yaml", "kube_version": None, "strict": False, "fmt": "parsable"},
-    "validate": {"kube_version": None, "strict": False, "fmt": "parsable"},
+    "render": {"output": "yaml", "kube_version": None, "strict": False, "fmt": "parsable", "profile": None},
+    "validate": {"kube_version": None, "strict": False, "fmt": "parsable", "profile": None},
 }
 
 

@@ -73,8 +73,12 @@ def default_kube_version() -> str:
     return DEFAULT_VERSION
 
 
-def render_specs(specs: Sequence[SpecInput], kube_version: str | None = None) -> Result:
-    """Render several specs together and validate everything."""
+def render_specs(specs: Sequence[SpecInput], kube_version: str | None = None, profile: str | None = None,
+                 ignore: frozenset = frozenset()) -> Result:
+    """Render several specs together and validate everything.
+
+    `profile` and `ignore` are the run's lint settings (see `lintconfig`); None is lint's default.
+    """
     from .errors import sorted_problems
     from .validate import Manifest, validate_manifests
     from .validate.k8s_schema import normalize_version
@@ -102,7 +106,7 @@ def render_specs(specs: Sequence[SpecInput], kube_version: str | None = None) ->
         for kind, names in n.external.items():
             external.setdefault(kind, set()).update(names)
     manifests = [Manifest(obj=r.obj, locate=r.item.locate, ignore=r.item.ignore) for r in objects]
-    problems = validate_manifests(manifests, version, external)
+    problems = validate_manifests(manifests, version, external, profile=profile, ignore=ignore)
     return Result(objects=objects, problems=sorted_problems(problems))
 
 
@@ -148,7 +152,8 @@ def render(spec: SpecInput, kube_version: str | None = None, strict: bool = Fals
 __all__ = ["render", "render_specs", "Result", "RenderedObject", "K8sgenError", "sort_key", "input_error"]
 
 
-def validate_paths(paths: Sequence[str], kube_version: str | None = None) -> tuple[list, int]:
+def validate_paths(paths: Sequence[str], kube_version: str | None = None, profile: str | None = None,
+                   ignore: frozenset = frozenset()) -> tuple[list, int]:
     """Validate spec files and plain manifest files (told apart by content) together.
 
     Returns (problems, exit code floor): the floor is 2 when an input could not be read or
@@ -167,7 +172,7 @@ def validate_paths(paths: Sequence[str], kube_version: str | None = None) -> tup
             text, name = yamlio.read_text(path)
             docs = yamlio.load_documents(text, name, mode="k8s")
             if len(docs) == 1 and isinstance(docs[0].data, dict) and not is_manifest(docs[0].data):
-                result = render_specs([parse_spec_text(text, name)], version)
+                result = render_specs([parse_spec_text(text, name)], version, profile=profile, ignore=ignore)
                 problems.extend(result.problems)
                 continue
             for doc in docs:
@@ -178,7 +183,7 @@ def validate_paths(paths: Sequence[str], kube_version: str | None = None) -> tup
         except K8sgenError as e:
             problems.extend(e.problems)
     if manifests:
-        problems.extend(validate_manifests(manifests, version))
+        problems.extend(validate_manifests(manifests, version, profile=profile, ignore=ignore))
     return sorted_problems(problems), floor
 
 

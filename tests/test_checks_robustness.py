@@ -8,6 +8,7 @@ deep fields the checks read."""
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,7 +17,12 @@ from test_references import CASES as REF_CASES
 
 from k8sgen.validate import Context, Manifest, lint, references
 
+from k8sgen import yamlio  # noqa: E402
+
 SETS = [case[0] for case in LINT_CASES.values()] + [case[0] for case in REF_CASES.values()]
+# And every lint fixture (tests/lint_cases): workloads, budgets, autoscalers, Services, roles.
+SETS += [[d.data for d in yamlio.load_documents(p.read_text(encoding="utf-8"), str(p))]
+         for p in sorted((Path(__file__).parent / "lint_cases").glob("*/*/*.yaml"))]
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-1, 70000), st.sampled_from(["", "*", "None", "http", "ALL", "x"]))
 wrong = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=2), st.dictionaries(st.sampled_from(["name", "a", "type", 1]), inner, max_size=2)), max_leaves=4)
@@ -53,8 +59,8 @@ def broken_sets(draw):
     return objs
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(broken_sets(), st.sampled_from(["baseline", "restricted"]))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(broken_sets(), st.sampled_from(["baseline", "recommended", "restricted"]))
 def test_checks_never_raise(objs, profile):
     ctx = Context(kube_version=(1, 37), manifests=[Manifest(o) for o in objs], external={"Secret": {"*/*"}})
     ctx.profile = profile  # type: ignore[attr-defined]

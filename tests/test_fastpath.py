@@ -46,6 +46,9 @@ SAME = [
     ["validate", "{tmp}/bad.yaml", "--format", "json"],
     ["validate", "--strict", "{tmp}/stream.yaml", "-k", "1.35"],
     ["validate", "{tmp}/missing.yaml", f"{EX}/headless.yaml"],
+    ["validate", f"{EX}/api-access.yaml", "--profile", "recommended"],
+    ["render", f"{EX}/clusterip.yaml", "--profile=restricted", "--strict"],
+    ["render", f"{EX}/clusterip.yaml", "--profile", "privileged", "-o", "json"],
 ]
 
 TO_TYPER = [
@@ -67,6 +70,8 @@ TO_TYPER = [
     ["render", "x.yaml", "-k", "--strict"],
     ["render", "-5"],
     ["validate", "x.yaml", "-o", "json"],
+    ["validate", "x.yaml", "--profile", "strict"],
+    ["render", "x.yaml", "--profile"],
     ["lint", "x.yaml"],
     ["version", "extra"],
     ["schema", "--help"],
@@ -107,10 +112,10 @@ def test_shell_completion_goes_to_typer(monkeypatch):
 
 def test_parsed_options():
     assert fastpath.parse(["render", "a.yaml", "-", "-o", "json", "--strict", "-k", "1.36", "--format=github"]) == (
-        "render", ["a.yaml", "-"], {"output": "json", "kube_version": "1.36", "strict": True, "fmt": "github"},
+        "render", ["a.yaml", "-"], {"output": "json", "kube_version": "1.36", "strict": True, "fmt": "github", "profile": None},
     )
-    assert fastpath.parse(["validate", "a.yaml"]) == (
-        "validate", ["a.yaml"], {"kube_version": None, "strict": False, "fmt": "parsable"},
+    assert fastpath.parse(["validate", "a.yaml", "--profile", "recommended"]) == (
+        "validate", ["a.yaml"], {"kube_version": None, "strict": False, "fmt": "parsable", "profile": "recommended"},
     )
 
 

@@ -7,6 +7,7 @@ import copy
 import sys
 import types
 from fnmatch import fnmatchcase
+from pathlib import Path
 
 import pytest
 from k8s_objects import (
@@ -119,7 +120,7 @@ CASES = {
         ("lint-pss-baseline-host-namespaces", "Pod/web", "spec.hostIPC"),
         ("lint-pss-baseline-host-namespaces", "Pod/web", "spec.hostNetwork"),
         ("lint-pss-baseline-host-namespaces", "Pod/web", "spec.hostPID")]),
-    "hostPath volume": ([pod(volumes=[{"name": "e", "emptyDir": {}}, {"name": "h", "hostPath": {"path": "/"}}])], "lint-pss-*", [
+    "hostPath volume": ([pod(volumes=[{"name": "e", "emptyDir": {}}, {"name": "h", "hostPath": {"path": "/var/log"}}])], "lint-pss-*", [
         ("lint-pss-baseline-host-path", "Pod/web", "spec.volumes[1].hostPath")]),
     "host port": ([pod(initContainers=[ctr(ports=[{"containerPort": 80, "hostPort": 8080}])])], "lint-pss-*", [
         ("lint-pss-baseline-host-ports", "Pod/web", "spec.initContainers[0].ports[0].hostPort")]),
@@ -188,7 +189,7 @@ CASES = {
     "restricted from the context profile": ([pod(securityContext=RESTRICTED_POD_SC, containers=[hardened(), ctr("b", **sc(allowPrivilegeEscalation=True, capabilities={"drop": ["ALL"]}))])], "lint-pss-*", [
         ("lint-pss-restricted-privilege-escalation", "Pod/web", "spec.containers[1].securityContext.allowPrivilegeEscalation")], (1, 37), "restricted"),
     "restricted volume types replace hostPath": ([pod(annotations=RESTRICTED, securityContext=RESTRICTED_POD_SC, containers=[hardened()],
-                                                      volumes=[{"name": "h", "hostPath": {"path": "/"}}, {"name": "n", "nfs": {"server": "s", "path": "/"}}])], "lint-pss-*", [
+                                                      volumes=[{"name": "h", "hostPath": {"path": "/var/log"}}, {"name": "n", "nfs": {"server": "s", "path": "/"}}])], "lint-pss-*", [
         ("lint-pss-restricted-volumes", "Pod/web", "spec.volumes[0].hostPath"),
         ("lint-pss-restricted-volumes", "Pod/web", "spec.volumes[1].nfs")]),
     "restricted root": ([pod(annotations=RESTRICTED, securityContext={**RESTRICTED_POD_SC, "runAsNonRoot": False, "runAsUser": 0},
@@ -222,15 +223,19 @@ def test_lint(case):
     assert run(objs, only, version, profile) == sorted(expected)
 
 
+LINT_CASES = Path(__file__).parent / "lint_cases"  # fixture files, tests/test_lint_cases.py
+
+
 def test_every_rule_has_a_positive_case():
-    seen = {p[0] for case in CASES.values() for p in case[2]}
-    assert seen == {rule_id for rule_id, _ in lint.LINT_RULES}
+    seen = {p[0] for case in CASES.values() for p in case[2]} | {p.parent.parent.name for p in LINT_CASES.glob("*/fail/*.yaml")}
+    assert seen >= {rule_id for rule_id, _ in lint.LINT_RULES}
 
 
 def test_every_rule_has_a_negative_case():
-    """A case that looks at the rule (its glob matches) and expects no finding of it."""
+    """A case that looks at the rule (its glob matches) and expects no finding of it, or a pass/ fixture."""
+    fixtures = {p.parent.parent.name for p in LINT_CASES.glob("*/pass/*.yaml")}
     for rule_id, _ in lint.LINT_RULES:
-        assert any(fnmatchcase(rule_id, case[1]) and rule_id not in {e[0] for e in case[2]} for case in CASES.values()), rule_id
+        assert rule_id in fixtures or any(fnmatchcase(rule_id, case[1]) and rule_id not in {e[0] for e in case[2]} for case in CASES.values()), rule_id
 
 
 def test_rule_table_is_documented():
@@ -319,3 +324,37 @@ def test_checks_doc_is_current():
 
     doc = Path(__file__).resolve().parent.parent / "docs" / "checks.md"
     assert doc.read_text(encoding="utf-8") == checks_doc.render(), "run: python3 -m k8sgen.validate.checks_doc > docs/checks.md"
+
+
+def test_peer_mapping_names_real_rules():
+    """docs/checks.md's migration table: every k8sgen id it names exists; every gap says why."""
+    from k8sgen.validate import references
+    from k8sgen.validate.lint import peers
+
+    known = {i for i, _ in lint.LINT_RULES} | {i for i, _, _ in references.REFERENCE_RULES} | peers.OTHER_IDS
+    for tool, checks in peers.PEERS.items():
+        names = [p.name for p in checks]
+        assert len(names) == len(set(names)), tool
+        for p in checks:
+            ids = {i.strip() for i in p.covered.split(",")} if p.covered else set()
+            assert ids <= known, (tool, p.name, ids - known)
+            assert p.covered or p.note, (tool, p.name)
+
+
+def test_every_default_peer_check_is_covered_or_explained():
+    from k8sgen.validate.lint import peers
+
+    for tool, checks in peers.PEERS.items():
+        for p in checks:
+            if p.default and not p.covered:
+                assert len(p.note) > 20, (tool, p.name)
+
+
+def test_namespace_label_sets_only_the_pod_security_part():
+    secure = [namespace("secure", {"pod-security.kubernetes.io/enforce": "restricted"}), pod(ns="secure", securityContext=RESTRICTED_POD_SC, containers=[ctr()])]
+    rules = {r for r, _, _ in run(secure, profile="recommended")}
+    assert {"lint-pss-restricted-privilege-escalation", "lint-pss-restricted-capabilities", "lint-read-only-root-fs", "lint-probes"} <= rules
+    assert not rules & {"lint-privilege-escalation", "lint-drop-net-raw", "lint-run-as-non-root"}  # replaced by the restricted checks
+    ops = [namespace("ops", {"pod-security.kubernetes.io/enforce": "privileged"}), pod(ns="ops", hostPID=True)]
+    rules = {r for r, _, _ in run(ops, profile="recommended")}
+    assert "lint-probes" in rules and not any(r.startswith("lint-pss-") for r in rules)

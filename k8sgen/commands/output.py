@@ -20,6 +20,7 @@ from typing import Sequence, TextIO
 
 from .. import report
 from ..errors import EXIT_INVALID, EXIT_OK, EXIT_USAGE, K8sgenError, Problem, SourcePos, SpecError, sorted_problems
+from ..lintconfig import Settings
 from ..source import Document
 
 OUTPUT_DIR_KEY = "outputDir"
@@ -70,6 +71,7 @@ def render_command(
     against: str | None = None,
     force: bool = False,
     fail_on_change: bool = False,
+    profile: str | None = None,
 ) -> int:
     """`k8sgen render` with everything it can do; the CLI and the start-up fast path call this."""
     from . import sources
@@ -78,10 +80,10 @@ def render_command(
     if output_dir is not None or write or check or against is not None:
         sources.check_output_options(output, write, check, against)
         return run(docs, output_dir=output_dir, write=write, check=check, against=against, force=force,
-                   fail_on_change=fail_on_change, kube_version=kube_version, strict=strict, fmt=fmt)
+                   fail_on_change=fail_on_change, kube_version=kube_version, strict=strict, fmt=fmt, profile=profile)
     from . import render as cmd
 
-    return cmd.run(docs, output=output, kube_version=kube_version, strict=strict, fmt=fmt)
+    return cmd.run(docs, output=output, kube_version=kube_version, strict=strict, fmt=fmt, profile=profile)
 
 
 def run(
@@ -97,13 +99,17 @@ def run(
     fmt: str = "parsable",
     out: TextIO | None = None,
     err: TextIO | None = None,
+    profile: str | None = None,
 ) -> int:
+    from ..lintconfig import resolve
+
     out = out or sys.stdout
     err = err or sys.stderr
+    lint = resolve(docs, profile)
     if against is not None:
-        return _check_against(docs, against, kube_version, strict, fmt, out, err)
+        return _check_against(docs, against, kube_version, strict, fmt, out, err, lint)
     groups = _groups(docs, output_dir)
-    planned, problems = _render_groups(groups, kube_version, strict)
+    planned, problems = _render_groups(groups, kube_version, strict, lint)
     report.write(problems, fmt, err)
     if any(p.is_error for p in problems) or (strict and problems):
         return EXIT_INVALID
@@ -130,7 +136,7 @@ def run(
             # Another run (a parallel pre-commit batch) may have recorded specs here since we
             # looked: render them too, under the lock, so that neither run drops the other's.
             if output_dir is None and _add_recorded_specs(g):
-                again, problems = _render_groups([g], kube_version, strict)
+                again, problems = _render_groups([g], kube_version, strict, lint)
                 report.write(problems, fmt, err)
                 if any(x.is_error for x in problems) or (strict and problems):
                     return EXIT_INVALID
@@ -223,7 +229,7 @@ def _refuse_unsafe(g: Group) -> None:
             ), EXIT_USAGE)
 
 
-def _render_groups(groups: list[Group], kube_version: str | None, strict: bool):
+def _render_groups(groups: list[Group], kube_version: str | None, strict: bool, lint: Settings = Settings()):
     from ..emit import directory
     from ..pipeline import render_specs
 
@@ -233,7 +239,7 @@ def _render_groups(groups: list[Group], kube_version: str | None, strict: bool):
     for g in groups:
         inputs = [d.path if isinstance(d, _Unloadable) else d for d in g.docs]
         try:
-            result = render_specs(inputs, kube_version)
+            result = render_specs(inputs, kube_version, profile=lint.profile, ignore=lint.ignore)
         except K8sgenError as e:
             problems.extend(e.problems)
             floor = max(floor, e.exit_code)
@@ -246,12 +252,12 @@ def _render_groups(groups: list[Group], kube_version: str | None, strict: bool):
     return planned, sorted_problems(problems)
 
 
-def _check_against(docs, against: str, kube_version, strict: bool, fmt: str, out: TextIO, err: TextIO) -> int:
+def _check_against(docs, against: str, kube_version, strict: bool, fmt: str, out: TextIO, err: TextIO, lint: Settings = Settings()) -> int:
     from ..emit.directory import unified
     from ..pipeline import render_specs
     from .render import stream_text
 
-    result = render_specs(list(docs), kube_version)
+    result = render_specs(list(docs), kube_version, profile=lint.profile, ignore=lint.ignore)
     report.write(result.problems, fmt, err)
     if result.errors or (strict and result.warnings):
         return EXIT_INVALID

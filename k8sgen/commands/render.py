@@ -26,9 +26,13 @@ def run(
     fmt: str = "parsable",
     out: TextIO | None = None,
     err: TextIO | None = None,
+    profile: str | None = None,
 ) -> int:
+    from ..lintconfig import resolve
+
     out = out or sys.stdout
-    result = render_specs(list(specs), kube_version)
+    lint = resolve(specs, profile)
+    result = render_specs(list(specs), kube_version, profile=lint.profile, ignore=lint.ignore)
     report.write(result.problems, fmt, err or sys.stderr)
     if result.errors or (strict and result.warnings):
         return EXIT_INVALID  # nothing reaches stdout unless everything passed

@@ -17,8 +17,12 @@ def run(
     fmt: str = "parsable",
     err: TextIO | None = None,
     out: TextIO | None = None,
+    profile: str | None = None,
 ) -> int:
-    problems, floor = validate_paths(list(paths), kube_version)
+    from ..lintconfig import resolve
+
+    lint = resolve(paths, profile)
+    problems, floor = validate_paths(list(paths), kube_version, profile=lint.profile, ignore=lint.ignore)
     # JSON is the command's result, so it goes to stdout; human formats are diagnostics.
     report.write(problems, fmt, (out or sys.stdout) if fmt == "json" else (err or sys.stderr))
     if floor:

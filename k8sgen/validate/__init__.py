@@ -47,6 +47,8 @@ class Context:
     # Objects declared to exist outside the set: {"ServiceAccount": {"ns/name", ...},
     # "ClusterRole": {"view"}, "ConfigMap": {"ns/name"}, ...}.
     external: dict = field(default_factory=dict)
+    # The run's lint profile (`--profile` or the repository's .k8sgen.yaml); "" = lint's default.
+    profile: str = ""
 
 
 IGNORE_ANNOTATION = "k8sgen.dev/ignore"
@@ -83,11 +85,20 @@ def validate_manifests(
     manifests: list[Manifest],
     kube_version: str,
     external: dict | None = None,
+    profile: str | None = None,
+    ignore: frozenset = frozenset(),
 ) -> list[Problem]:
-    """All problems of a set of objects, positioned and labelled with their object."""
+    """All problems of a set of objects, positioned and labelled with their object.
+
+    `profile` is the run's lint profile; `ignore` silences warnings on every object (a
+    repository's .k8sgen.yaml), on top of each manifest's own `ignore`.
+    """
     from . import crds, k8s_schema, lint, references, rules
 
-    ctx = Context(kube_version=parse_version(kube_version), manifests=manifests, external=external or {})
+    ctx = Context(kube_version=parse_version(kube_version), manifests=manifests, external=external or {}, profile=profile or "")
+    if ignore:
+        manifests = [replace(m, ignore=m.ignore | ignore) for m in manifests]
+        ctx.manifests = manifests
     out: list[Problem] = []
     custom = crds.lookup(manifests, kube_version)  # custom resources: schemas from CRDs in the set
     for m in manifests:

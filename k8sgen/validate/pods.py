@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 # Where the pod template sits, per kind that has one.
@@ -75,10 +76,13 @@ class PodView:
 
     def containers(self) -> Iterator[tuple[tuple, dict]]:
         """(path inside obj, container) for init, regular and ephemeral containers."""
-        for fld in CONTAINER_FIELDS:
-            for i, c in enumerate(as_list(self.spec.get(fld))):
-                if isinstance(c, dict):
-                    yield self.prefix + (fld, i), c
+        return iter(self._containers)
+
+    @cached_property
+    def _containers(self) -> tuple:
+        # Computed once per view: every lint rule walks the containers (dozens of passes per pod).
+        return tuple((self.prefix + (fld, i), c) for fld in CONTAINER_FIELDS
+                     for i, c in enumerate(as_list(self.spec.get(fld))) if isinstance(c, dict))
 
     def container_names(self, fields: tuple = ("initContainers", "containers")) -> set:
         return {c["name"] for fld in fields for c in as_list(self.spec.get(fld)) if isinstance(c, dict) and isinstance(c.get("name"), str)}

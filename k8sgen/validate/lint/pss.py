@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..pods import PodView, as_dict, as_list, container_label
+from .hostaccess import sensitive_host_path
 from .registry import BASELINE, RESTRICTED, Finding, rule
 
 if TYPE_CHECKING:  # for annotations only
@@ -108,10 +109,11 @@ def host_namespaces(pv: PodView, ctx: Context) -> Iterator[Finding]:
             yield pv.path(field), f"{field}: true shares a host namespace with the pod", f"remove {field} or set it to false"
 
 
-@rule("lint-pss-baseline-host-path", "Pods mount no hostPath volumes.", level=BASELINE)
+@rule("lint-pss-baseline-host-path", "Pods mount no hostPath volumes (runtime sockets and system directories: lint-host-path-sensitive).", level=BASELINE)
 def host_path(pv: PodView, ctx: Context) -> Iterator[Finding]:
     for i, vol in enumerate(as_list(pv.spec.get("volumes"))):
-        if as_dict(vol).get("hostPath") is not None:
+        hp = as_dict(vol).get("hostPath")
+        if hp is not None and not sensitive_host_path(as_dict(hp).get("path")):
             yield pv.path("volumes", i, "hostPath"), f'volume "{as_dict(vol).get("name")}" mounts a host path', "use an emptyDir, configMap, secret or persistentVolumeClaim volume instead"
 
 
@@ -227,11 +229,13 @@ def restricted_volumes(pv: PodView, ctx: Context) -> Iterator[Finding]:
     for i, vol in enumerate(as_list(pv.spec.get("volumes"))):
         vol = as_dict(vol)
         vtype = _volume_type(vol)
+        if vtype == "hostPath" and sensitive_host_path(as_dict(vol.get("hostPath")).get("path")):
+            continue  # reported, louder, by lint-host-path-sensitive
         if vtype and vtype not in RESTRICTED_VOLUME_TYPES:
             yield pv.path("volumes", i, vtype), f'volume "{vol.get("name")}" is of type {vtype}', "use a persistentVolumeClaim (or csi/ephemeral) volume instead"
 
 
-@rule("lint-pss-restricted-privilege-escalation", "Containers set allowPrivilegeEscalation: false.", level=RESTRICTED)
+@rule("lint-pss-restricted-privilege-escalation", "Containers set allowPrivilegeEscalation: false.", level=RESTRICTED, overrides="lint-privilege-escalation")
 def privilege_escalation(pv: PodView, ctx: Context) -> Iterator[Finding]:
     if _windows(pv):
         return
@@ -240,7 +244,7 @@ def privilege_escalation(pv: PodView, ctx: Context) -> Iterator[Finding]:
             yield path + ("securityContext", "allowPrivilegeEscalation"), f"{container_label(c)} does not set allowPrivilegeEscalation: false", "set securityContext.allowPrivilegeEscalation: false"
 
 
-@rule("lint-pss-restricted-run-as-non-root", "The pod or every container sets runAsNonRoot: true (hostUsers: false exempts from 1.35).", level=RESTRICTED)
+@rule("lint-pss-restricted-run-as-non-root", "The pod or every container sets runAsNonRoot: true (hostUsers: false exempts from 1.35).", level=RESTRICTED, overrides="lint-run-as-non-root")
 def run_as_non_root(pv: PodView, ctx: Context) -> Iterator[Finding]:
     if _user_namespace(pv, ctx):
         return
@@ -280,7 +284,7 @@ def seccomp_restricted(pv: PodView, ctx: Context) -> Iterator[Finding]:
             yield path + ("securityContext", "seccompProfile"), f"neither the pod nor {container_label(c)} sets a seccomp profile", "set securityContext.seccompProfile.type: RuntimeDefault on the pod"
 
 
-@rule("lint-pss-restricted-capabilities", "Containers drop ALL capabilities and add at most NET_BIND_SERVICE.", level=RESTRICTED, overrides="lint-pss-baseline-capabilities")
+@rule("lint-pss-restricted-capabilities", "Containers drop ALL capabilities and add at most NET_BIND_SERVICE.", level=RESTRICTED, overrides=("lint-pss-baseline-capabilities", "lint-drop-net-raw"))
 def capabilities_restricted(pv: PodView, ctx: Context) -> Iterator[Finding]:
     if _windows(pv):
         return

@@ -15,6 +15,9 @@ Finding = tuple  # (path: tuple, message: str, hint: str)
 
 BASELINE = "baseline"
 RESTRICTED = "restricted"
+# The hardening and reliability checks kube-linter, Polaris and kube-score turn on by default
+# that most hand-written manifests (and k8sgen's own examples) do not meet yet.
+RECOMMENDED = "recommended"
 
 
 @dataclass(frozen=True)
@@ -23,8 +26,8 @@ class LintRule:
     doc: str
     fn: Callable[..., Iterator[Finding]]
     kinds: frozenset = frozenset()  # empty: pod rules, run on every object with a pod spec
-    level: str = ""  # Pod Security level ("baseline"/"restricted") or "" for always-on rules
-    overrides: str = ""  # id of the baseline rule a restricted rule replaces (as upstream does)
+    level: str = ""  # "baseline"/"restricted" (Pod Security), "recommended", or "" for always-on rules
+    overrides: tuple = ()  # ids of the rules this one replaces when both run (restricted over baseline, as upstream)
     min_version: tuple = (1, 0)  # first Kubernetes minor whose Pod Security has this check
 
     @property
@@ -35,11 +38,12 @@ class LintRule:
 RULES: list[LintRule] = []
 
 
-def rule(id: str, doc: str, *, kinds: tuple = (), level: str = "", overrides: str = "", min_version: tuple = (1, 0)):
+def rule(id: str, doc: str, *, kinds: tuple = (), level: str = "", overrides: str | tuple = (), min_version: tuple = (1, 0)):
     def register(fn: Callable[..., Iterator[Finding]]) -> Callable[..., Iterator[Finding]]:
         if any(r.id == id for r in RULES):
             raise ValueError(f"duplicate lint rule id {id}")
-        RULES.append(LintRule(id, doc, fn, frozenset(kinds), level, overrides, min_version))
+        replaces = (overrides,) if isinstance(overrides, str) else tuple(overrides)
+        RULES.append(LintRule(id, doc, fn, frozenset(kinds), level, replaces, min_version))
         return fn
 
     return register

@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # for annotations only
     from .. import Context
 
 NAMESPACE_LABEL = "pod-security.kubernetes.io/enforce"
+WORKLOAD_KINDS = ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DaemonSet", "Job", "CronJob")
 
 
 @dataclass
@@ -25,6 +26,9 @@ class SetIndex:
     bound_sas: set = field(default_factory=set)  # (ns, name) of ServiceAccount subjects
     bound_sa_namespaces: set = field(default_factory=set)  # namespaces whose every SA is bound; "*" = all
     all_powerful_roles: set = field(default_factory=set)  # ("Role", ns, name) / ("ClusterRole", "", name)
+    pdb_selectors: dict = field(default_factory=dict)  # ns -> [spec.selector of each PodDisruptionBudget]
+    hpa_targets: dict = field(default_factory=dict)  # (ns, kind, name) of an autoscaler's target -> its minReplicas
+    workloads: dict = field(default_factory=dict)  # (ns, kind, name) -> object, for kinds with a pod template
 
 
 def grants_everything(role: dict) -> bool:
@@ -49,7 +53,16 @@ def build(manifests: list) -> SetIndex:
             idx.sa_automount.setdefault((namespace_of(o), name_of(o)), o.get("automountServiceAccountToken"))
         elif kind in ("Role", "ClusterRole") and grants_everything(o):
             idx.all_powerful_roles.add((kind, namespace_of(o) if kind == "Role" else "", name_of(o)))
-        elif kind in ("RoleBinding", "ClusterRoleBinding"):
+        elif kind == "PodDisruptionBudget":
+            idx.pdb_selectors.setdefault(namespace_of(o), []).append(as_dict(as_dict(o.get("spec")).get("selector")))
+        elif kind == "HorizontalPodAutoscaler":
+            ref = as_dict(as_dict(o.get("spec")).get("scaleTargetRef"))
+            if isinstance(ref.get("kind"), str) and isinstance(ref.get("name"), str):
+                low = as_dict(o.get("spec")).get("minReplicas", 1)
+                idx.hpa_targets.setdefault((namespace_of(o), ref["kind"], ref["name"]), low if isinstance(low, int) and not isinstance(low, bool) else 1)
+        elif kind in WORKLOAD_KINDS:
+            idx.workloads.setdefault((namespace_of(o), kind, name_of(o)), o)
+        if kind in ("RoleBinding", "ClusterRoleBinding"):
             for s in as_list(o.get("subjects")):
                 s = as_dict(s)
                 name = s.get("name")

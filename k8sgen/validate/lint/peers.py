@@ -1,0 +1,205 @@
+"""Every check of kube-linter, Polaris and kube-score, mapped to the k8sgen rule that covers it.
+
+For docs/checks.md (users migrating from one of these tools) and for tests/test_lint.py, which
+fails when a mapped id is not a k8sgen rule. `default` is whether the tool runs the check
+without configuration; `covered` names k8sgen rule ids (comma-separated), or `API_ERROR` when k8sgen
+reports it as an error (the API server rejects it), or is "" with the reason in `note`. A note on a covered check says where k8sgen differs.
+
+Sources: kube-linter docs/generated/checks.md and its default list (v0.7), plus checks added in
+pkg/builtinchecks/yamls since; Polaris pkg/config/default.yaml (every check there is on, at
+warning or danger); kube-score README_CHECKS.md (v1.20).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Peer(NamedTuple):
+    name: str
+    default: bool
+    covered: str
+    note: str = ""
+
+
+API_ERROR = "api-error"  # `covered` for checks k8sgen reports as errors: the API server rejects the object
+ERROR_STAGE = "an API-server error, not a lint warning"
+NOT_MODELLED = "k8sgen does not check {} objects yet"
+
+KUBE_LINTER = [
+    Peer("access-to-create-pods", False, "lint-rbac-pod-create"),
+    Peer("access-to-secrets", False, "lint-rbac-secrets"),
+    Peer("aggregate-to-admin-escalation", False, "", "aggregation labels are resolved by the controller, not in manifests"),
+    Peer("approve-signers-without-resource-names", False, "", "certificate signer RBAC is rare in application manifests"),
+    Peer("bind-verb-in-role", False, "lint-rbac-escalation"),
+    Peer("cluster-admin-role-binding", False, "lint-rbac-cluster-admin, lint-rbac-broad-binding"),
+    Peer("cluster-wide-secrets-access", False, "lint-rbac-secrets"),
+    Peer("configmap-with-credentials", False, "", "scanning ConfigMap data for credentials is a heuristic with many false positives"),
+    Peer("container-runtime-sock", False, "lint-host-path-sensitive"),
+    Peer("dangling-horizontalpodautoscaler", False, "lint-hpa-target"),
+    Peer("dangling-ingress", False, "", NOT_MODELLED.format("Ingress")),
+    Peer("dangling-networkpolicy", False, "", NOT_MODELLED.format("NetworkPolicy")),
+    Peer("dangling-networkpolicypeer-podselector", False, "", NOT_MODELLED.format("NetworkPolicy")),
+    Peer("dangling-service", True, "ref-service-selector", "a Service without a selector (it has Endpoints) is never reported"),
+    Peer("dangling-servicemonitor", False, "", NOT_MODELLED.format("ServiceMonitor (Prometheus Operator)")),
+    Peer("default-service-account", False, "lint-token-automount", "partly: k8sgen warns only when the default account's token is mounted and unused"),
+    Peer("deletecollection-verb-in-role", False, "", "deletecollection is destructive but grants no escalation"),
+    Peer("deprecated-service-account-field", True, "lint-deprecated-service-account"),
+    Peer("dnsconfig-options", False, "", "dnsConfig options are an opt-in tuning check"),
+    Peer("docker-sock", True, "lint-host-path-sensitive"),
+    Peer("drop-net-raw-capability", True, "lint-drop-net-raw", "profile recommended; adding NET_RAW is lint-pss-baseline-capabilities by default"),
+    Peer("duplicate-env-var", True, "lint-api-duplicate", "as the API server warns: an override that extends the earlier value with $(NAME) is fine"),
+    Peer("env-var-secret", True, "lint-env-secret-value", "$(VAR) references, file paths and booleans are not secrets"),
+    Peer("env-var-value-from", False, "ref-config", "the referenced ConfigMap or Secret key must exist in the set or be declared external"),
+    Peer("escalate-verb-in-role", False, "lint-rbac-escalation"),
+    Peer("exposed-services", False, "lint-service-exposed"),
+    Peer("externalname-service-redirect", False, "", "which ExternalName targets are internal is a cluster fact"),
+    Peer("host-ipc", True, "lint-pss-baseline-host-namespaces"),
+    Peer("host-network", True, "lint-pss-baseline-host-namespaces"),
+    Peer("host-pid", True, "lint-pss-baseline-host-namespaces"),
+    Peer("hpa-maximum-replicas", False, "lint-hpa-replicas", "partly: k8sgen checks that maxReplicas is above minReplicas, not an upper bound"),
+    Peer("hpa-minimum-replicas", False, "lint-hpa-replicas"),
+    Peer("image-not-pinned-by-digest", False, "", "k8sgen accepts a version tag as pinned (lint-image-tag)"),
+    Peer("impersonate-without-resource-names", False, "lint-rbac-escalation"),
+    Peer("init-container-security-gap", False, "lint-read-only-root-fs, lint-privilege-escalation, lint-run-as-non-root", "these rules check init containers too"),
+    Peer("insecure-route-termination", False, "", NOT_MODELLED.format("OpenShift Route")),
+    Peer("invalid-target-ports", True, "ref-target-port", "a malformed port name is " + ERROR_STAGE),
+    Peer("job-ttl-seconds-after-finished", False, "", "keeping finished Jobs is often deliberate"),
+    Peer("latest-tag", True, "lint-image-tag"),
+    Peer("liveness-port", True, "lint-probe-port"),
+    Peer("minimum-three-replicas", False, "lint-replicas", "partly: k8sgen asks for two replicas, as Polaris and kube-score do"),
+    Peer("mismatching-selector", True, API_ERROR, "the API server rejects a selector that does not match the template labels"),
+    Peer("no-anti-affinity", True, "lint-anti-affinity", "profile recommended; topologySpreadConstraints count too"),
+    Peer("no-extensions-v1beta", True, "k8s-kind", "an apiVersion the target Kubernetes version does not serve has no schema there"),
+    Peer("no-liveness-probe", False, "lint-probes"),
+    Peer("no-node-affinity", False, "", "node affinity is a placement choice"),
+    Peer("no-read-only-root-fs", True, "lint-read-only-root-fs", "profile recommended"),
+    Peer("no-readiness-probe", False, "lint-probes"),
+    Peer("no-rolling-update-strategy", False, "", "Recreate is a deliberate choice (for example one writer to a volume)"),
+    Peer("no-startup-probe", False, "", "a startup probe is only needed for slow starters"),
+    Peer("non-existent-service-account", True, "ref-service-account"),
+    Peer("non-isolated-pod", False, "", NOT_MODELLED.format("NetworkPolicy")),
+    Peer("pdb-max-unavailable", True, "lint-pdb-blocks-eviction"),
+    Peer("pdb-min-available", True, "lint-pdb-blocks-eviction"),
+    Peer("pdb-unhealthy-pod-eviction-policy", True, "lint-pdb-unhealthy-eviction", "profile recommended"),
+    Peer("priority-class-name", False, "", "which PriorityClasses exist is a cluster fact"),
+    Peer("privilege-escalation-container", True, "lint-privilege-escalation", "profile recommended (restricted: lint-pss-restricted-privilege-escalation)"),
+    Peer("privileged-container", True, "lint-pss-baseline-privileged"),
+    Peer("privileged-ports", False, "lint-privileged-port"),
+    Peer("projected-token-long-expiration", False, "", "the kubelet rotates projected tokens; the expiry is a trade-off"),
+    Peer("read-secret-from-env-var", False, "lint-secret-in-env"),
+    Peer("readiness-port", True, "lint-probe-port"),
+    Peer("required-annotation-email", False, "", "an organisation's own labelling policy"),
+    Peer("required-label-owner", False, "", "an organisation's own labelling policy"),
+    Peer("restart-policy", False, API_ERROR, "workload templates: Always for Deployments and the like, OnFailure or Never for Jobs"),
+    Peer("run-as-non-root", True, "lint-run-as-non-root", "profile recommended (restricted: lint-pss-restricted-run-as-non-root)"),
+    Peer("scc-deny-privileged-container", False, "", NOT_MODELLED.format("OpenShift SecurityContextConstraints")),
+    Peer("schema-validation", False, "k8s-schema", "k8sgen always validates against the official schema (an error, not a check to enable)"),
+    Peer("sensitive-host-mounts", True, "lint-host-path-sensitive"),
+    Peer("sorted-keys", False, "", "key order is formatting, not configuration"),
+    Peer("ssh-port", True, "lint-ssh-port"),
+    Peer("startup-port", True, "lint-probe-port"),
+    Peer("unsafe-proc-mount", False, "lint-pss-baseline-proc-mount"),
+    Peer("unsafe-sysctls", True, "lint-pss-baseline-sysctls"),
+    Peer("unset-cpu-requirements", True, "lint-resources-complete", "profile recommended; a CPU limit alone implies the request, as the API server defaults it"),
+    Peer("unset-ephemeral-storage-requirements", False, "", "ephemeral-storage accounting is rarely enforced"),
+    Peer("unset-memory-requirements", True, "lint-resources, lint-resources-complete", "the memory limit always; the request under profile recommended"),
+    Peer("use-namespace", False, "", "the default namespace is a valid choice for the examples k8sgen renders"),
+    Peer("webhook-failure-policy-ignore", False, "", NOT_MODELLED.format("admission webhook configuration")),
+    Peer("wildcard-in-rules", False, "lint-rbac-wildcard"),
+    Peer("wildcard-resource-verb-combo", False, "lint-rbac-wildcard"),
+    Peer("writable-host-mount", False, "lint-host-path-writable"),
+]
+
+POLARIS = [
+    Peer("automountServiceAccountToken", True, "lint-token-automount", "partly: only when the pod runs as the default account with no binding"),
+    Peer("clusterrolePodExecAttach", True, "lint-rbac-pod-exec"),
+    Peer("clusterrolebindingClusterAdmin", True, "lint-rbac-cluster-admin, lint-rbac-broad-binding", "lint-rbac-cluster-admin under profile recommended; service accounts and broad groups always"),
+    Peer("clusterrolebindingPodExecAttach", True, "lint-rbac-pod-exec", "reported once, on the role that grants exec"),
+    Peer("cpuLimitsMissing", True, "lint-resources-complete", "profile recommended"),
+    Peer("cpuRequestsMissing", True, "lint-resources-complete", "profile recommended"),
+    Peer("dangerousCapabilities", True, "lint-pss-baseline-capabilities"),
+    Peer("deploymentMissingReplicas", True, "lint-replicas", "profile recommended"),
+    Peer("hostIPCSet", True, "lint-pss-baseline-host-namespaces"),
+    Peer("hostNetworkSet", True, "lint-pss-baseline-host-namespaces"),
+    Peer("hostPIDSet", True, "lint-pss-baseline-host-namespaces"),
+    Peer("hostPathSet", True, "lint-pss-baseline-host-path, lint-host-path-sensitive"),
+    Peer("hostPortSet", True, "lint-pss-baseline-host-ports"),
+    Peer("hostProcess", True, "lint-pss-baseline-host-process"),
+    Peer("hpaMaxAvailability", True, "lint-hpa-replicas", "profile recommended"),
+    Peer("hpaMinAvailability", True, "lint-hpa-replicas", "profile recommended"),
+    Peer("insecureCapabilities", True, "lint-drop-net-raw, lint-pss-restricted-capabilities", "NET_RAW under recommended; dropping ALL under restricted"),
+    Peer("linuxHardening", True, "lint-pss-restricted-seccomp, lint-pss-restricted-capabilities", "partly, under restricted: a seccomp profile and dropped capabilities (AppArmor and SELinux are not required)"),
+    Peer("livenessProbeMissing", True, "lint-probes", "profile recommended"),
+    Peer("memoryLimitsMissing", True, "lint-resources"),
+    Peer("memoryRequestsMissing", True, "lint-resources-complete", "profile recommended; a memory limit alone implies the request"),
+    Peer("metadataAndInstanceMismatched", True, "", "the app.kubernetes.io/instance convention is not an API rule"),
+    Peer("missingNetworkPolicy", True, "", NOT_MODELLED.format("NetworkPolicy")),
+    Peer("missingPodDisruptionBudget", True, "lint-pdb-missing", "profile recommended"),
+    Peer("notReadOnlyRootFilesystem", True, "lint-read-only-root-fs", "profile recommended"),
+    Peer("pdbDisruptionsIsZero", True, "lint-pdb-blocks-eviction"),
+    Peer("pdbMinAvailableGreaterThanOrEqualToHPAMinReplicas", True, "lint-pdb-blocks-eviction"),
+    Peer("priorityClassNotSet", True, "", "which PriorityClasses exist is a cluster fact"),
+    Peer("privilegeEscalationAllowed", True, "lint-privilege-escalation", "profile recommended"),
+    Peer("procMount", True, "lint-pss-baseline-proc-mount"),
+    Peer("pullPolicyNotAlways", True, "lint-image-pull-policy", "partly: only moving tags (:latest, none); Always on a pinned tag changes nothing that runs"),
+    Peer("readinessProbeMissing", True, "lint-probes", "profile recommended"),
+    Peer("rolePodExecAttach", True, "lint-rbac-pod-exec"),
+    Peer("rolebindingClusterAdminClusterRole", True, "lint-rbac-cluster-admin, lint-rbac-broad-binding"),
+    Peer("rolebindingClusterAdminRole", True, "lint-rbac-broad-binding", "partly: a Role with * verbs or resources bound to service accounts or broad groups"),
+    Peer("rolebindingClusterRolePodExecAttach", True, "lint-rbac-pod-exec", "reported once, on the role that grants exec"),
+    Peer("rolebindingRolePodExecAttach", True, "lint-rbac-pod-exec", "reported once, on the role that grants exec"),
+    Peer("runAsPrivileged", True, "lint-pss-baseline-privileged"),
+    Peer("runAsRootAllowed", True, "lint-run-as-non-root", "profile recommended"),
+    Peer("sensitiveConfigmapContent", True, "", "scanning ConfigMap data for credentials is a heuristic with many false positives"),
+    Peer("sensitiveContainerEnvVar", True, "lint-env-secret-value", "a value read from a Secret (secretKeyRef) is the fix, not a finding; file paths and booleans are not secrets"),
+    Peer("tagNotSpecified", True, "lint-image-tag"),
+    Peer("tlsSettingsMissing", True, "", NOT_MODELLED.format("Ingress")),
+    Peer("topologySpreadConstraint", True, "lint-anti-affinity", "profile recommended; hostname anti-affinity counts too"),
+]
+
+KUBE_SCORE = [
+    Peer("container-cpu-requests-equal-limits", False, "", "Guaranteed QoS is a choice, not a defect"),
+    Peer("container-ephemeral-storage-request-and-limit", True, "", "ephemeral-storage accounting is rarely enforced"),
+    Peer("container-ephemeral-storage-request-equals-limit", False, "", "as container-ephemeral-storage-request-and-limit"),
+    Peer("container-image-pull-policy", True, "lint-image-pull-policy", "partly: only moving tags; see Polaris pullPolicyNotAlways"),
+    Peer("container-image-tag", True, "lint-image-tag"),
+    Peer("container-memory-requests-equal-limits", False, "", "Guaranteed QoS is a choice, not a defect"),
+    Peer("container-ports-check", False, "lint-api-duplicate", "duplicate ports as the API server warns; malformed ports are " + ERROR_STAGE),
+    Peer("container-resource-requests-equal-limits", False, "", "Guaranteed QoS is a choice, not a defect"),
+    Peer("container-resources", True, "lint-resources, lint-resources-complete", "memory limit always; CPU and requests under recommended"),
+    Peer("container-seccomp-profile", False, "lint-pss-restricted-seccomp"),
+    Peer("container-security-context-privileged", True, "lint-pss-baseline-privileged"),
+    Peer("container-security-context-readonlyrootfilesystem", True, "lint-read-only-root-fs", "profile recommended"),
+    Peer("container-security-context-user-group-id", True, "lint-run-as-non-root", "partly: k8sgen asks for non-root; kube-score's uid/gid above 10000 is a convention"),
+    Peer("cronjob-has-deadline", True, "lint-cronjob-deadline", "profile recommended"),
+    Peer("cronjob-restartpolicy", True, API_ERROR, "a Job template's restartPolicy must be OnFailure or Never"),
+    Peer("deployment-has-host-podantiaffinity", True, "lint-anti-affinity", "profile recommended"),
+    Peer("deployment-has-poddisruptionbudget", True, "lint-pdb-missing", "profile recommended; replicated Deployments only"),
+    Peer("deployment-pod-selector-labels-match-template-metadata-labels", True, API_ERROR, "the API server rejects a selector that does not match the template labels"),
+    Peer("deployment-replicas", True, "lint-replicas", "profile recommended"),
+    Peer("deployment-strategy", True, "", "Recreate is a deliberate choice"),
+    Peer("deployment-targeted-by-hpa-does-not-have-replicas-configured", True, "lint-replicas-with-hpa"),
+    Peer("environment-variable-key-duplication", True, "lint-api-duplicate"),
+    Peer("horizontalpodautoscaler-has-target", True, "lint-hpa-target"),
+    Peer("horizontalpodautoscaler-replicas", True, "lint-hpa-replicas", "profile recommended"),
+    Peer("ingress-targets-service", True, "", NOT_MODELLED.format("Ingress")),
+    Peer("label-values", True, API_ERROR, "label keys and values are validated as the API server does"),
+    Peer("networkpolicy-targets-pod", True, "", NOT_MODELLED.format("NetworkPolicy")),
+    Peer("pod-networkpolicy", True, "", NOT_MODELLED.format("NetworkPolicy")),
+    Peer("pod-probes", True, "lint-probes", "profile recommended"),
+    Peer("pod-probes-identical", True, "lint-probes", "profile recommended"),
+    Peer("pod-topology-spread-constraints", True, "lint-api-ignored", "a null labelSelector as the API server warns; malformed constraints are " + ERROR_STAGE),
+    Peer("poddisruptionbudget-has-policy", True, "lint-pdb-unhealthy-eviction", "profile recommended"),
+    Peer("service-targets-pod", True, "ref-service-selector"),
+    Peer("service-type", True, "lint-service-exposed", "profile recommended"),
+    Peer("stable-version", True, "k8s-kind", "an apiVersion the target Kubernetes version does not serve has no schema there"),
+    Peer("statefulset-has-host-podantiaffinity", True, "lint-anti-affinity", "profile recommended"),
+    Peer("statefulset-has-poddisruptionbudget", True, "lint-pdb-missing", "profile recommended"),
+    Peer("statefulset-has-servicename", True, "", "serviceName is optional and the governing Service may live elsewhere"),
+    Peer("statefulset-pod-selector-labels-match-template-metadata-labels", True, API_ERROR, "the API server rejects a selector that does not match the template labels"),
+]
+
+PEERS = {"kube-linter": KUBE_LINTER, "Polaris": POLARIS, "kube-score": KUBE_SCORE}
+# Ids outside lint that a mapping may name (the schema stage and the cross-object checks).
+OTHER_IDS = frozenset({"k8s-kind", "k8s-schema", API_ERROR})
