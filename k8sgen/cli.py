@@ -35,11 +35,14 @@ class Format(str, Enum):
     parsable = "parsable"
     json = "json"
     github = "github"
+    sarif = "sarif"
+    junit = "junit"
 
 
 KUBE_VERSION = typer.Option(None, "--kube-version", "-k", help="Kubernetes version to validate for (default: newest supported).", metavar="X.Y")
 STRICT = typer.Option(False, "--strict", help="Treat warnings (lint, unresolved references) as errors.")
-FORMAT = typer.Option(Format.parsable, "--format", help="How to print problems: parsable (file:line:col), json, github.")
+FORMAT = typer.Option(Format.parsable, "--format", help="How to print problems: parsable (file:line:col), json, github (annotations), sarif (code scanning), junit.")
+REPORT = typer.Option(None, "--report", help="Write the problems (in --format) to FILE instead of stderr (stdout for validate's json, sarif, junit).", metavar="FILE")
 
 
 def _version_callback(value: bool) -> None:
@@ -82,6 +85,7 @@ def render(
     fail_on_change: bool = typer.Option(False, "--fail-on-change", help="Exit 1 if anything was written (for pre-commit)."),
     layers: Optional[List[str]] = typer.Option(None, "--file", "-f", help="Spec layers merged in order into one spec (later wins; maps merge, lists are replaced).", metavar="SPEC"),
     sets: Optional[List[str]] = typer.Option(None, "--set", help="Override one value of the merged spec, e.g. --set pods.web.image=nginx:1.28.", metavar="PATH=VALUE"),
+    report_file: Optional[str] = REPORT,
 ) -> int:
     """Render specs to manifests on stdout, in apply order, or into a directory for kustomize.
 
@@ -96,13 +100,14 @@ def render(
       k8sgen render specs/*.k8sgen.yaml --write        # each spec into its outputDir
       k8sgen render specs/*.k8sgen.yaml --check        # CI: exit 1 with a diff if stale
       k8sgen render -f base.yaml -f prod.yaml --set pods.web.image=nginx:1.28
+      k8sgen render specs/*.k8sgen.yaml --check --format sarif --report k8sgen.sarif
     """
     from .commands import output as out_cmd
 
     _stdin_once((specs or []) + (layers or []))
     return out_cmd.render_command(specs or [], layers=layers or [], sets=sets or [], output=output.value, kube_version=kube_version,
                                   strict=strict, fmt=fmt.value, output_dir=output_dir, write=write, check=check, against=against,
-                                  force=force, fail_on_change=fail_on_change)
+                                  force=force, fail_on_change=fail_on_change, report_file=report_file)
 
 
 @app.command()
@@ -111,6 +116,7 @@ def validate(
     kube_version: Optional[str] = KUBE_VERSION,
     strict: bool = STRICT,
     fmt: Format = FORMAT,
+    report_file: Optional[str] = REPORT,
 ) -> int:
     """Check spec files and plain manifests (told apart by content); print every problem.
 
@@ -118,12 +124,13 @@ def validate(
     Examples:
       k8sgen validate app.yaml
       k8sgen validate deploy/*.yaml --format json
+      k8sgen validate specs/*.k8sgen.yaml --format sarif > k8sgen.sarif
       kubectl get pod web -o yaml > web.yaml && k8sgen validate web.yaml --strict
     """
     from .commands import validate as cmd
 
     _stdin_once(files)
-    return cmd.run(files, kube_version=kube_version, strict=strict, fmt=fmt.value)
+    return cmd.run(files, kube_version=kube_version, strict=strict, fmt=fmt.value, report_file=report_file)
 
 
 @app.command()

@@ -23,7 +23,8 @@ _COMMON = {
     "--kube-version": ("kube_version", None),
     "-k": ("kube_version", None),
     "--strict": ("strict", True),
-    "--format": ("fmt", ("parsable", "json", "github")),
+    "--format": ("fmt", ("parsable", "json", "github", "sarif", "junit")),
+    "--report": ("report_file", None),
 }
 # render's directory options (the pre-commit hooks run `render --write --fail-on-change` and
 # `render --check` on every commit); -f/--set repeat, so they are left to typer.
@@ -42,8 +43,8 @@ _OPTIONS = {
     "validate": dict(_COMMON),
 }
 _DEFAULTS = {
-    "render": {"output": "yaml", "kube_version": None, "strict": False, "fmt": "parsable"},
-    "validate": {"kube_version": None, "strict": False, "fmt": "parsable"},
+    "render": {"output": "yaml", "kube_version": None, "strict": False, "fmt": "parsable", "report_file": None},
+    "validate": {"kube_version": None, "strict": False, "fmt": "parsable", "report_file": None},
 }
 
 
@@ -119,10 +120,12 @@ def _dispatch(command: str, positional: list[str], options: dict) -> int:
 
         return info.schema()
     if command == "render":
-        if any(options.get(k) for k, _ in _RENDER_FILES.values()):
+        report_file = options.pop("report_file")
+        if report_file is not None or options["fmt"] != "parsable" or any(options.get(k) for k, _ in _RENDER_FILES.values()):
+            # Reports other than parsable lines on stderr take in raised problems too (output.py).
             from .commands.output import render_command
 
-            return render_command(positional, **options)
+            return render_command(positional, report_file=report_file, **options)
         from .commands import render as cmd
 
         return cmd.run(positional, **options)
