@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Iterable
 from urllib.parse import quote
@@ -146,11 +147,22 @@ def _location(p: Problem, root: Path) -> dict:
                 region["endLine"] = pos.end_line
                 region["endColumn"] = max(pos.end_col, 1)
             physical["region"] = region
+        else:
+            # About the file as a whole (missing, unreadable, too large): all of its bytes.
+            physical["region"] = {"byteOffset": 0, "byteLength": _size(pos.file)}
         loc["physicalLocation"] = physical
     if p.object:
         path = format_path(p.path)
         loc["logicalLocations"] = [{"fullyQualifiedName": p.object + (f" {path}" if path else ""), "kind": "resource"}]
     return loc
+
+
+def _size(file: str) -> int:
+    try:
+        st = os.stat(file)
+    except (OSError, ValueError):
+        return 0
+    return st.st_size if stat.S_ISREG(st.st_mode) else 0
 
 
 def sarif_log(problems: Iterable[Problem], cwd: str | None = None) -> dict:

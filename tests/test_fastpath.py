@@ -46,6 +46,12 @@ SAME = [
     ["validate", "{tmp}/bad.yaml", "--format", "json"],
     ["validate", "--strict", "{tmp}/stream.yaml", "-k", "1.35"],
     ["validate", "{tmp}/missing.yaml", f"{EX}/headless.yaml"],
+    ["render", "{tmp}/bad.yaml", "--format", "sarif"],
+    ["render", "{tmp}/missing.yaml", "--format=junit"],
+    ["render", f"{EX}/clusterip.yaml", "--format", "sarif", "--report", "{tmp}/render.sarif"],
+    ["validate", "{tmp}/bad.yaml", "--format", "sarif"],
+    ["validate", "{tmp}/bad.yaml", "--format", "junit", "--strict"],
+    ["validate", "{tmp}/stream.yaml", "--report={tmp}/report.txt"],
 ]
 
 TO_TYPER = [
@@ -107,10 +113,10 @@ def test_shell_completion_goes_to_typer(monkeypatch):
 
 def test_parsed_options():
     assert fastpath.parse(["render", "a.yaml", "-", "-o", "json", "--strict", "-k", "1.36", "--format=github"]) == (
-        "render", ["a.yaml", "-"], {"output": "json", "kube_version": "1.36", "strict": True, "fmt": "github"},
+        "render", ["a.yaml", "-"], {"output": "json", "kube_version": "1.36", "strict": True, "fmt": "github", "report_file": None},
     )
     assert fastpath.parse(["validate", "a.yaml"]) == (
-        "validate", ["a.yaml"], {"kube_version": None, "strict": False, "fmt": "parsable"},
+        "validate", ["a.yaml"], {"kube_version": None, "strict": False, "fmt": "parsable", "report_file": None},
     )
 
 
