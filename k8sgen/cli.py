@@ -85,6 +85,7 @@ def render(
     fail_on_change: bool = typer.Option(False, "--fail-on-change", help="Exit 1 if anything was written (for pre-commit)."),
     layers: Optional[List[str]] = typer.Option(None, "--file", "-f", help="Spec layers merged in order into one spec (later wins; maps merge, lists are replaced).", metavar="SPEC"),
     sets: Optional[List[str]] = typer.Option(None, "--set", help="Override one value of the merged spec, e.g. --set pods.web.image=nginx:1.28.", metavar="PATH=VALUE"),
+    new_sets: Optional[List[str]] = typer.Option(None, "--set-new", help="Like --set, but may add the entry it names (a pod, an env var, a label); applied before --set.", metavar="PATH=VALUE"),
     report_file: Optional[str] = REPORT,
 ) -> int:
     """Render specs to manifests on stdout, in apply order, or into a directory for kustomize.
@@ -105,7 +106,10 @@ def render(
     from .commands import output as out_cmd
 
     _stdin_once((specs or []) + (layers or []))
-    return out_cmd.render_command(specs or [], layers=layers or [], sets=sets or [], output=output.value, kube_version=kube_version,
+    from .commands.sources import NewSet
+
+    sets = [NewSet(x) for x in new_sets or []] + list(sets or [])
+    return out_cmd.render_command(specs or [], layers=layers or [], sets=sets, output=output.value, kube_version=kube_version,
                                   strict=strict, fmt=fmt.value, output_dir=output_dir, write=write, check=check, against=against,
                                   force=force, fail_on_change=fail_on_change, report_file=report_file)
 
