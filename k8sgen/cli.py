@@ -39,7 +39,14 @@ class Format(str, Enum):
     junit = "junit"
 
 
-KUBE_VERSION = typer.Option(None, "--kube-version", "-k", help="Kubernetes version to validate for (default: newest supported).", metavar="X.Y")
+def _complete_kube_version(incomplete: str) -> list[str]:
+    from .validate.k8s_schema import SUPPORTED_VERSIONS
+
+    return [v for v in SUPPORTED_VERSIONS if v.startswith(incomplete.lstrip("v"))]
+
+
+KUBE_VERSION = typer.Option(None, "--kube-version", "-k", help="Kubernetes version to validate for (default: newest supported).", metavar="X.Y",
+                            autocompletion=_complete_kube_version)
 STRICT = typer.Option(False, "--strict", help="Treat warnings (lint, unresolved references) as errors.")
 FORMAT = typer.Option(Format.parsable, "--format", help="How to print problems: parsable (file:line:col), json, github (annotations), sarif (code scanning), junit.")
 REPORT = typer.Option(None, "--report", help="Write the problems (in --format) to FILE instead of stderr (stdout for validate's json, sarif, junit).", metavar="FILE")
@@ -227,7 +234,7 @@ def kustomize_plugin(
 
 @kustomize_app.command("install-plugin")
 def kustomize_install_plugin(
-    plugin_home: Optional[str] = typer.Option(None, "--plugin-home", help="Plugin root (default: $KUSTOMIZE_PLUGIN_HOME, else $XDG_CONFIG_HOME/kustomize/plugin, else ~/.config/kustomize/plugin).", metavar="DIR"),
+    plugin_home: Optional[str] = typer.Option(None, "--plugin-home", help="Plugin root (default: the first that exists of $KUSTOMIZE_PLUGIN_HOME, $XDG_CONFIG_HOME/kustomize/plugin, ~/.config/kustomize/plugin, ~/kustomize/plugin; else the first of them).", metavar="DIR"),
 ) -> int:
     """Install the K8sGen exec plugin (<home>/k8sgen.dev/v1alpha1/k8sgen/K8sGen) and print its path.
 
@@ -246,5 +253,44 @@ def run(argv: list[str]) -> int:
     """Entry point: returns the exit code instead of exiting, for tests and `__main__`."""
     from .fastpath import guarded
 
+    from . import usage
+
     command = typer.main.get_command(app)
+    _house_style(command)
+    usage.COMMAND["path"] = _command_path(command, argv)
     return guarded(lambda: command.main(args=argv, prog_name="k8sgen", standalone_mode=False))
+
+
+def _house_style(command) -> None:
+    """Help in k8sgen's words: whole one-line summaries in command lists (click cuts them at 45
+    characters with "..."), and arguments shown as `SPEC...` / `FILE...` without typer's type
+    labels (`<list[str]>`) or braces (`{FILE}...`)."""
+    help_text = command.help or ""
+    if not command.short_help and help_text:
+        command.short_help = " ".join(help_text.split("\n\n")[0].split())
+    for param in command.params:
+        if getattr(param, "param_type_name", "") == "argument":
+            _plain_argument(param)
+    for sub in (getattr(command, "commands", None) or {}).values():
+        _house_style(sub)
+
+
+def _plain_argument(param) -> None:
+    name = param.metavar or param.name.upper()
+    shown = (name if param.required else f"[{name}]") + ("..." if param.nargs != 1 else "")
+    param.display_type_rich = lambda ctx: ""
+    param._usage_display_name = lambda: shown
+    param._rich_display_name = lambda: name + ("..." if param.nargs != 1 else "")
+
+
+def _command_path(command, argv: list[str]) -> str:
+    path = ["k8sgen"]
+    for token in argv:
+        if token.startswith("-"):
+            continue
+        sub = (getattr(command, "commands", None) or {}).get(token)
+        if sub is None:
+            break
+        path.append(token)
+        command = sub
+    return " ".join(path)

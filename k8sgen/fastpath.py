@@ -174,7 +174,12 @@ def guarded(call: Callable[[], object]) -> int:
             _tell(sys.stderr.write, "aborted\n")
             return 130
         if hasattr(e, "show") and hasattr(e, "exit_code"):
-            _tell(e.show, file=sys.stderr)
+            if name == "NoArgsIsHelpError" or not hasattr(e, "ctx"):
+                _tell(e.show, file=sys.stderr)  # `k8sgen` alone: the help is the answer
+            else:
+                from . import report, usage
+
+                _tell(report.write, [usage.problem(e)], "parsable", sys.stderr)
             return EXIT_USAGE
         # Anything else is a bug: say so in one line, keep the traceback for K8SGEN_DEBUG.
         if os.environ.get("K8SGEN_DEBUG"):
