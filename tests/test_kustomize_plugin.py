@@ -291,3 +291,57 @@ def test_krm_kube_version_and_strict(tmp_path, extra, rc, expect):
     assert r.returncode == rc, r.stderr
     assert expect in r.stderr
     assert yaml.safe_load(r.stdout)["kind"] == "ResourceList"
+
+
+# --- problems with the generator config point at the user's files ----------------------------------
+
+
+def _our_lines(stderr: str) -> list[str]:
+    """k8sgen's lines in kustomize's error (kustomize adds its own "failure in plugin configured
+    via /tmp/kust-plugin-config-N" after them)."""
+    return [l.strip() for l in stderr.splitlines() if "failure in plugin configured via" not in l]
+
+
+def test_exec_plugin_config_error_points_at_the_generator_file(tmp_path, plugin_home):
+    require_tool("kubectl")
+    _project(tmp_path, "specfile: web.k8sgen.yaml\n", SPEC_TEXT)
+    r = kubectl_kustomize(tmp_path / "base", "--enable-alpha-plugins", KUSTOMIZE_PLUGIN_HOME=str(plugin_home))
+    assert r.returncode != 0
+    assert "k8sgen.yaml:5:1: error: unknown key 'specfile' in the K8sGen config (kustomize-config)" in r.stderr
+    assert not any("kust-plugin-config" in l for l in _our_lines(r.stderr)), r.stderr
+
+
+def test_exec_plugin_inline_generator_names_the_kustomization_and_the_generator(tmp_path, plugin_home):
+    require_tool("kubectl")
+    (tmp_path / "kustomization.yaml").write_text(
+        "generators:\n- |\n  apiVersion: k8sgen.dev/v1alpha1\n  kind: K8sGen\n  metadata:\n    name: inline\n"
+        "  spec: {pods: {web: {imag: x}}}\n"
+        "- |\n  apiVersion: k8sgen.dev/v1alpha1\n  kind: K8sGen\n  metadata:\n    name: other\n  specfile: x.yaml\n")
+    r = kubectl_kustomize(tmp_path, "--enable-alpha-plugins", KUSTOMIZE_PLUGIN_HOME=str(plugin_home))
+    assert r.returncode != 0
+    assert "kustomization.yaml: error: K8sGen/inline: spec.pods.web.imag: unknown key 'imag' (spec-unknown-key)" in r.stderr
+    assert not any("kust-plugin-config" in l for l in _our_lines(r.stderr)), r.stderr
+
+
+def test_legacy_config_error_without_the_users_file_names_the_generator(tmp_path):
+    cfg = tmp_path / "kust-plugin-config-7"
+    cfg.write_text("apiVersion: k8sgen.dev/v1alpha1\nkind: K8sGen\nmetadata: {name: web}\nspecfile: x.yaml\n")
+    (tmp_path / "kustomization.yaml").write_text("generators:\n- gen.yaml\n")
+    r = k8sgen_cmd("kustomize-plugin", str(cfg), cwd=tmp_path, KUSTOMIZE_PLUGIN_CONFIG_ROOT=str(tmp_path))
+    assert r.returncode == 2
+    assert r.stderr.startswith("kustomization.yaml: error: K8sGen/web: specfile: unknown key 'specfile' in the K8sGen config (kustomize-config)\n")
+    assert "kust-plugin-config" not in r.stderr
+
+
+def test_krm_stderr_names_the_object_once(tmp_path):
+    bad = {**CONFIG, "specfile": "x.yaml"}
+    r = k8sgen_cmd("kustomize-plugin", cwd=tmp_path, input=yaml.safe_dump(resource_list(bad)))
+    assert r.returncode == 2
+    assert r.stderr.startswith("k8sgen: error: K8sGen/demo: specfile: unknown key 'specfile' in the K8sGen config (kustomize-config)\n")
+    assert "<stdin>" not in r.stderr
+    [res] = yaml.safe_load(r.stdout)["results"]
+    assert res["field"]["path"] == "specfile" and res["resourceRef"] == {"kind": "K8sGen", "name": "demo"}
+    spec_error = {**CONFIG, "spec": {"pods": {"web": {"imag": "nginx"}}}}
+    r = k8sgen_cmd("kustomize-plugin", cwd=tmp_path, input=yaml.safe_dump(resource_list(spec_error)))
+    assert "K8sGen/demo: error: K8sGen/demo" not in r.stderr
+    assert r.stderr.startswith("k8sgen: error: K8sGen/demo: spec.pods.web.imag: unknown key 'imag' (spec-unknown-key)\n")
