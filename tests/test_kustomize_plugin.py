@@ -345,3 +345,46 @@ def test_krm_stderr_names_the_object_once(tmp_path):
     r = k8sgen_cmd("kustomize-plugin", cwd=tmp_path, input=yaml.safe_dump(resource_list(spec_error)))
     assert "K8sGen/demo: error: K8sGen/demo" not in r.stderr
     assert r.stderr.startswith("k8sgen: error: K8sGen/demo: spec.pods.web.imag: unknown key 'imag' (spec-unknown-key)\n")
+
+
+# --- exec KRM functions: kubectl kustomize ignores them, kpt runs them ----------------------------
+
+EXEC_FUNCTION = """\
+apiVersion: k8sgen.dev/v1alpha1
+kind: K8sGen
+metadata:
+  name: db
+  annotations:
+    config.kubernetes.io/function: |
+      exec:
+        path: {path}
+spec:
+  services:
+    db: {{externalName: db.example.com}}
+"""
+
+
+def test_kubectl_kustomize_silently_ignores_an_exec_function(tmp_path):
+    # What docs/ecosystem.md warns about: no error, no objects.
+    require_tool("kubectl")
+    (tmp_path / "gen.yaml").write_text(EXEC_FUNCTION.format(path=shlex.quote(sys.executable)))
+    (tmp_path / "kustomization.yaml").write_text("generators:\n- gen.yaml\n")
+    r = kubectl_kustomize(tmp_path, "--enable-alpha-plugins")
+    assert (r.returncode, r.stdout.strip()) == (0, "{}") or (r.returncode, r.stdout.strip()) == (0, ""), r.stdout + r.stderr
+
+
+def test_kpt_runs_k8sgen_as_an_exec_function(tmp_path):
+    kpt = require_tool("kpt")
+    fn = tmp_path / "k8sgen.yaml"
+    fn.write_text(yaml.safe_dump(CONFIG))
+    (tmp_path / "pkg").mkdir()
+    run = tmp_path / "k8sgen-fn"
+    run.write_text(f"#!/bin/sh\nexec {shlex.quote(sys.executable)} -m k8sgen kustomize-plugin\n")
+    run.chmod(0o755)
+    import subprocess
+
+    r = subprocess.run([kpt, "fn", "eval", "pkg", "--exec", str(run), "--fn-config", str(fn)], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    written = sorted(p.name for p in (tmp_path / "pkg").iterdir())
+    assert written == ["v1_pod_web.yaml"], written

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -313,3 +314,46 @@ def test_logs_match_the_sarif_json_schema(multitool, tmp_path):
     for name, text in _logs(tmp_path).items():
         errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(json.loads(text))]
         assert errors == [], name
+
+
+def _workflow_blocks(text: str) -> list[dict]:
+    blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    return [b for b in blocks if "upload-sarif" in b]
+
+
+def test_the_documented_workflow_runs(tmp_path):
+    """docs/ecosystem.md's GitHub Actions workflow: valid YAML, and its k8sgen steps, run in a
+    repository like the one it describes, leave a SARIF log for the upload step."""
+    import yaml
+
+    (block,) = [b for b in _workflow_blocks((ROOT / "docs" / "ecosystem.md").read_text(encoding="utf-8")) if "jobs:" in b]
+    workflow = yaml.safe_load(block)
+    steps = workflow["jobs"]["k8sgen"]["steps"]
+    upload = [s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif")]
+    assert upload and upload[0]["if"] == "always()" and workflow["permissions"]["security-events"] == "write"
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "deploy").mkdir()
+    spec = (ROOT / "examples" / "headless.yaml").read_text(encoding="utf-8") + "outputDir: ../manifests/web\n"
+    (tmp_path / "specs" / "web.k8sgen.yaml").write_text(spec, encoding="utf-8")
+    (tmp_path / "deploy" / "svc.yaml").write_text(MANIFEST, encoding="utf-8")
+    assert subprocess.run([sys.executable, "-m", "k8sgen", "render", "specs/web.k8sgen.yaml", "--write"], cwd=tmp_path).returncode == 0
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "k8sgen").write_text(f"#!/bin/sh\nexec {sys.executable} -m k8sgen \"$@\"\n")
+    (bindir / "k8sgen").chmod(0o755)
+    codes = []
+    for step in steps:
+        if str(step.get("run", "")).startswith("k8sgen "):
+            r = subprocess.run(["bash", "-c", step["run"]], cwd=tmp_path, capture_output=True, text=True,
+                               env={**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}"})
+            codes.append(r.returncode)
+    assert codes == [1, 0]  # the manifest has errors; the generated output is current
+    log = json.loads((tmp_path / upload[0]["with"]["sarif_file"]).read_text(encoding="utf-8"))
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in _results(log)}
+    assert uris == {"deploy/svc.yaml"}
+
+
+def test_the_readme_shows_the_upload_too():
+    (block,) = _workflow_blocks((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert "--format sarif --report k8sgen.sarif" in block and "sarif_file: k8sgen.sarif" in block
