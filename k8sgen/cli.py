@@ -91,8 +91,8 @@ def render(
     force: bool = typer.Option(False, "--force", help="Overwrite or remove generated files that were edited by hand."),
     fail_on_change: bool = typer.Option(False, "--fail-on-change", help="Exit 1 if anything was written (for pre-commit)."),
     layers: Optional[List[str]] = typer.Option(None, "--file", "-f", help="Spec layers merged in order into one spec (later wins; maps merge, lists are replaced).", metavar="SPEC"),
-    sets: Optional[List[str]] = typer.Option(None, "--set", help="Override one value of the merged spec, e.g. --set pods.web.image=nginx:1.28.", metavar="PATH=VALUE"),
-    new_sets: Optional[List[str]] = typer.Option(None, "--set-new", help="Like --set, but may add the entry it names (a pod, an env var, a label); applied before --set.", metavar="PATH=VALUE"),
+    sets: Optional[List[str]] = typer.Option(None, "--set", help="Override one value of the merged spec, e.g. --set pods.web.image=nginx:1.28; the pod (container, env var...) it names must exist.", metavar="PATH=VALUE"),
+    new_sets: Optional[List[str]] = typer.Option(None, "--set-new", help="Like --set, but may add the entry it names (a pod, a container, an env var); applied before --set.", metavar="PATH=VALUE"),
     report_file: Optional[str] = REPORT,
 ) -> int:
     """Render specs to manifests on stdout, in apply order, or into a directory for kustomize.

@@ -76,7 +76,7 @@ def rule_info(rule_id: str) -> tuple[str, str, str]:
     r = REGISTRY.get(rule_id)
     if r is not None:
         kinds = ", ".join(r.kinds)
-        return (_sentence(r.doc), f"An API-server rule for {kinds}: {r.doc}. The API server would reject the object.",
+        return (_sentence(r.doc), f"A rule the Kubernetes API server applies to {kinds} (read from its validation source): {_sentence(r.doc)}",
                 DOCS + "docs/rules.md#" + _module_anchor(r.fn))
     for rid, _severity, doc in REFERENCE_RULES:
         if rid == rule_id:
