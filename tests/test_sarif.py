@@ -357,3 +357,47 @@ def test_the_documented_workflow_runs(tmp_path):
 def test_the_readme_shows_the_upload_too():
     (block,) = _workflow_blocks((ROOT / "README.md").read_text(encoding="utf-8"))
     assert "--format sarif --report k8sgen.sarif" in block and "sarif_file: k8sgen.sarif" in block
+
+
+# --- extents as a property: what a region covers reads back as the node --------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_KEYS = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=8)
+_SCALARS = st.one_of(st.text(max_size=30), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False))
+_TREES = st.recursive(_SCALARS, lambda kids: st.one_of(st.lists(kids, max_size=3), st.dictionaries(_KEYS, kids, max_size=3)), max_leaves=12)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(tree=st.dictionaries(_KEYS, _TREES, min_size=1, max_size=4), flow=st.booleans(), width=st.sampled_from([20, 1000]))
+def test_every_scalar_and_key_extent_reads_back_as_itself(tree, flow, width):
+    import yaml
+
+    from k8sgen.errors import InputError
+    from k8sgen.yamlio import load_documents
+
+    text = yaml.safe_dump(tree, default_flow_style=flow, allow_unicode=True, width=width)
+    try:
+        (doc,) = load_documents(text, "t.yaml", mode="k8s")
+    except InputError:
+        return  # refused input (control characters, depth): no positions to check
+    whole = yaml.safe_load(text)
+
+    def value_at(path):
+        v = whole
+        for p in path:
+            v = v[p]
+        return v
+
+    for path, (line, col, end_line, end_col) in doc.positions.values.items():
+        region = {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col}
+        piece = _text_at(text, region)
+        v = value_at(path)
+        if not isinstance(v, (dict, list)):
+            assert yaml.safe_load(piece) == v, (path, piece)
+        else:
+            assert (end_line, end_col) > (line, col) and piece.strip(), (path, piece)
+    for path, (line, col, end_line, end_col) in doc.positions.keys.items():
+        piece = _text_at(text, {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col})
+        assert str(yaml.safe_load(piece)) == str(path[-1]) or yaml.safe_load(piece) == path[-1], (path, piece)
