@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -225,9 +224,6 @@ def _cache_dir() -> Path:
 
 @pytest.fixture(scope="module")
 def multitool() -> Path:
-    found = shutil.which("sarif-multitool")
-    if found:
-        return Path(found)
     prefix = _cache_dir()
     modules = prefix / "node_modules" / "@microsoft"
     binary = modules / "sarif-multitool-linux" / "Sarif.Multitool"
