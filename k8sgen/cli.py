@@ -42,11 +42,21 @@ class Format(str, Enum):
     parsable = "parsable"
     json = "json"
     github = "github"
+    sarif = "sarif"
+    junit = "junit"
 
 
-KUBE_VERSION = typer.Option(None, "--kube-version", "-k", help="Kubernetes version to validate for (default: newest supported).", metavar="X.Y")
+def _complete_kube_version(incomplete: str) -> list[str]:
+    from .validate.k8s_schema import SUPPORTED_VERSIONS
+
+    return [v for v in SUPPORTED_VERSIONS if v.startswith(incomplete.lstrip("v"))]
+
+
+KUBE_VERSION = typer.Option(None, "--kube-version", "-k", help="Kubernetes version to validate for (default: newest supported).", metavar="X.Y",
+                            autocompletion=_complete_kube_version)
 STRICT = typer.Option(False, "--strict", help="Treat warnings (lint, unresolved references) as errors.")
-FORMAT = typer.Option(Format.parsable, "--format", help="How to print problems: parsable (file:line:col), json, github.")
+FORMAT = typer.Option(Format.parsable, "--format", help="How to print problems: parsable (file:line:col), json, github (annotations), sarif (code scanning), junit.")
+REPORT = typer.Option(None, "--report", help="Write the problems (in --format) to FILE instead of stderr (stdout for validate's json, sarif, junit).", metavar="FILE")
 PROFILE = typer.Option(None, "--profile", help="Lint profile (default: .k8sgen.yaml's, else baseline); see docs/checks.md.")
 
 
@@ -89,7 +99,9 @@ def render(
     force: bool = typer.Option(False, "--force", help="Overwrite or remove generated files that were edited by hand."),
     fail_on_change: bool = typer.Option(False, "--fail-on-change", help="Exit 1 if anything was written (for pre-commit)."),
     layers: Optional[List[str]] = typer.Option(None, "--file", "-f", help="Spec layers merged in order into one spec (later wins; maps merge, lists are replaced).", metavar="SPEC"),
-    sets: Optional[List[str]] = typer.Option(None, "--set", help="Override one value of the merged spec, e.g. --set pods.web.image=nginx:1.28.", metavar="PATH=VALUE"),
+    sets: Optional[List[str]] = typer.Option(None, "--set", help="Override one value of the merged spec, e.g. --set pods.web.image=nginx:1.28; the pod (container, env var...) it names must exist.", metavar="PATH=VALUE"),
+    new_sets: Optional[List[str]] = typer.Option(None, "--set-new", help="Like --set, but may add the entry it names (a pod, a container, an env var); applied before --set.", metavar="PATH=VALUE"),
+    report_file: Optional[str] = REPORT,
     profile: Optional[Profile] = PROFILE,
 ) -> int:
     """Render specs to manifests on stdout, in apply order, or into a directory for kustomize.
@@ -105,13 +117,18 @@ def render(
       k8sgen render specs/*.k8sgen.yaml --write        # each spec into its outputDir
       k8sgen render specs/*.k8sgen.yaml --check        # CI: exit 1 with a diff if stale
       k8sgen render -f base.yaml -f prod.yaml --set pods.web.image=nginx:1.28
+      k8sgen render specs/*.k8sgen.yaml --check --format sarif --report k8sgen.sarif
     """
     from .commands import output as out_cmd
 
     _stdin_once((specs or []) + (layers or []))
-    return out_cmd.render_command(specs or [], layers=layers or [], sets=sets or [], output=output.value, kube_version=kube_version,
+    from .commands.sources import NewSet
+
+    sets = [NewSet(x) for x in new_sets or []] + list(sets or [])
+    return out_cmd.render_command(specs or [], layers=layers or [], sets=sets, output=output.value, kube_version=kube_version,
                                   strict=strict, fmt=fmt.value, output_dir=output_dir, write=write, check=check, against=against,
-                                  force=force, fail_on_change=fail_on_change, profile=profile.value if profile else None)
+                                  force=force, fail_on_change=fail_on_change, report_file=report_file,
+                                  profile=profile.value if profile else None)
 
 
 @app.command()
@@ -121,6 +138,7 @@ def validate(
     strict: bool = STRICT,
     fmt: Format = FORMAT,
     profile: Optional[Profile] = PROFILE,
+    report_file: Optional[str] = REPORT,
 ) -> int:
     """Check spec files and plain manifests (told apart by content); print every problem.
 
@@ -128,12 +146,14 @@ def validate(
     Examples:
       k8sgen validate app.yaml
       k8sgen validate deploy/*.yaml --format json
+      k8sgen validate specs/*.k8sgen.yaml --format sarif > k8sgen.sarif
       kubectl get pod web -o yaml > web.yaml && k8sgen validate web.yaml --strict
     """
     from .commands import validate as cmd
 
     _stdin_once(files)
-    return cmd.run(files, kube_version=kube_version, strict=strict, fmt=fmt.value, profile=profile.value if profile else None)
+    return cmd.run(files, kube_version=kube_version, strict=strict, fmt=fmt.value, report_file=report_file,
+                   profile=profile.value if profile else None)
 
 
 @app.command()
@@ -226,7 +246,7 @@ def kustomize_plugin(
 
 @kustomize_app.command("install-plugin")
 def kustomize_install_plugin(
-    plugin_home: Optional[str] = typer.Option(None, "--plugin-home", help="Plugin root (default: $KUSTOMIZE_PLUGIN_HOME, else $XDG_CONFIG_HOME/kustomize/plugin, else ~/.config/kustomize/plugin).", metavar="DIR"),
+    plugin_home: Optional[str] = typer.Option(None, "--plugin-home", help="Plugin root (default: the first that exists of $KUSTOMIZE_PLUGIN_HOME, $XDG_CONFIG_HOME/kustomize/plugin, ~/.config/kustomize/plugin, ~/kustomize/plugin; else the first of them).", metavar="DIR"),
 ) -> int:
     """Install the K8sGen exec plugin (<home>/k8sgen.dev/v1alpha1/k8sgen/K8sGen) and print its path.
 
@@ -245,5 +265,44 @@ def run(argv: list[str]) -> int:
     """Entry point: returns the exit code instead of exiting, for tests and `__main__`."""
     from .fastpath import guarded
 
+    from . import usage
+
     command = typer.main.get_command(app)
+    _house_style(command)
+    usage.COMMAND["path"] = _command_path(command, argv)
     return guarded(lambda: command.main(args=argv, prog_name="k8sgen", standalone_mode=False))
+
+
+def _house_style(command) -> None:
+    """Help in k8sgen's words: whole one-line summaries in command lists (click cuts them at 45
+    characters with "..."), and arguments shown as `SPEC...` / `FILE...` without typer's type
+    labels (`<list[str]>`) or braces (`{FILE}...`)."""
+    help_text = command.help or ""
+    if not command.short_help and help_text:
+        command.short_help = " ".join(help_text.split("\n\n")[0].split())
+    for param in command.params:
+        if getattr(param, "param_type_name", "") == "argument":
+            _plain_argument(param)
+    for sub in (getattr(command, "commands", None) or {}).values():
+        _house_style(sub)
+
+
+def _plain_argument(param) -> None:
+    name = param.metavar or param.name.upper()
+    shown = (name if param.required else f"[{name}]") + ("..." if param.nargs != 1 else "")
+    param.display_type_rich = lambda ctx: ""
+    param._usage_display_name = lambda: shown
+    param._rich_display_name = lambda: name + ("..." if param.nargs != 1 else "")
+
+
+def _command_path(command, argv: list[str]) -> str:
+    path = ["k8sgen"]
+    for token in argv:
+        if token.startswith("-"):
+            continue
+        sub = (getattr(command, "commands", None) or {}).get(token)
+        if sub is None:
+            break
+        path.append(token)
+        command = sub
+    return " ".join(path)

@@ -22,11 +22,16 @@ EXIT_INTERNAL = 3  # a bug in k8sgen
 
 @dataclass(frozen=True, order=True)
 class SourcePos:
-    """A 1-based position in a source file."""
+    """A 1-based position in a source file.
+
+    `end_line`/`end_col` (0 when unknown) end the node's extent, the column one past its last
+    character, as SARIF regions want; they take no part in comparing or sorting problems."""
 
     file: str
     line: int
     col: int
+    end_line: int = field(default=0, compare=False)
+    end_col: int = field(default=0, compare=False)
 
     def __str__(self) -> str:
         # Line 0 means "the file as a whole" (missing, unreadable, too large).

@@ -23,7 +23,8 @@ _COMMON = {
     "--kube-version": ("kube_version", None),
     "-k": ("kube_version", None),
     "--strict": ("strict", True),
-    "--format": ("fmt", ("parsable", "json", "github")),
+    "--format": ("fmt", ("parsable", "json", "github", "sarif", "junit")),
+    "--report": ("report_file", None),
     "--profile": ("profile", ("privileged", "baseline", "recommended", "restricted")),
 }
 # render's directory options (the pre-commit hooks run `render --write --fail-on-change` and
@@ -43,8 +44,8 @@ _OPTIONS = {
     "validate": dict(_COMMON),
 }
 _DEFAULTS = {
-    "render": {"output": "yaml", "kube_version": None, "strict": False, "fmt": "parsable", "profile": None},
-    "validate": {"kube_version": None, "strict": False, "fmt": "parsable", "profile": None},
+    "render": {"output": "yaml", "kube_version": None, "strict": False, "fmt": "parsable", "report_file": None, "profile": None},
+    "validate": {"kube_version": None, "strict": False, "fmt": "parsable", "report_file": None, "profile": None},
 }
 
 
@@ -120,10 +121,12 @@ def _dispatch(command: str, positional: list[str], options: dict) -> int:
 
         return info.schema()
     if command == "render":
-        if any(options.get(k) for k, _ in _RENDER_FILES.values()):
+        report_file = options.pop("report_file")
+        if report_file is not None or options["fmt"] != "parsable" or any(options.get(k) for k, _ in _RENDER_FILES.values()):
+            # Reports other than parsable lines on stderr take in raised problems too (output.py).
             from .commands.output import render_command
 
-            return render_command(positional, **options)
+            return render_command(positional, report_file=report_file, **options)
         from .commands import render as cmd
 
         return cmd.run(positional, **options)
@@ -172,7 +175,12 @@ def guarded(call: Callable[[], object]) -> int:
             _tell(sys.stderr.write, "aborted\n")
             return 130
         if hasattr(e, "show") and hasattr(e, "exit_code"):
-            _tell(e.show, file=sys.stderr)
+            if name == "NoArgsIsHelpError" or not hasattr(e, "ctx"):
+                _tell(e.show, file=sys.stderr)  # `k8sgen` alone: the help is the answer
+            else:
+                from . import report, usage
+
+                _tell(report.write, [usage.problem(e)], "parsable", sys.stderr)
             return EXIT_USAGE
         # Anything else is a bug: say so in one line, keep the traceback for K8SGEN_DEBUG.
         if os.environ.get("K8SGEN_DEBUG"):

@@ -1,4 +1,5 @@
-"""Problems as text: `parsable` (file:line:col: level: message (rule)), `github`, `json`."""
+"""Problems as text: `parsable` (file:line:col: level: message (rule)), `github`, `json`;
+`sarif` and `junit` live in report_sarif."""
 
 from __future__ import annotations
 
@@ -25,7 +26,9 @@ def use_color(stream: TextIO) -> bool:
 
 
 def _where(p: Problem) -> str:
-    return str(p.pos) if p.pos else (p.object or "<input>")
+    # Without a position the line is k8sgen's own (a usage error, a generator's config): the
+    # object, if any, leads the message, so it is not repeated here.
+    return str(p.pos) if p.pos else "k8sgen"
 
 
 def _message(p: Problem) -> str:
@@ -97,12 +100,72 @@ def as_json(problems: Iterable[Problem], color: bool = False) -> str:
     return json.dumps({"problems": [as_dict(p) for p in problems]}, indent=2, ensure_ascii=False) + "\n"
 
 
-FORMATS: dict[str, Callable[..., str]] = {"parsable": parsable, "github": github, "json": as_json}
+def _sarif(problems: Iterable[Problem], color: bool = False) -> str:
+    from .report_sarif import sarif
+
+    return sarif(problems)
 
 
-def write(problems: list, fmt: str = "parsable", stream: TextIO | None = None) -> None:
+def _junit(problems: Iterable[Problem], color: bool = False) -> str:
+    from .report_sarif import junit
+
+    return junit(problems)
+
+
+FORMATS: dict[str, Callable[..., str]] = {"parsable": parsable, "github": github, "json": as_json, "sarif": _sarif, "junit": _junit}
+# Formats that are a document (written even when empty, to stdout when it is free): the others
+# are diagnostics for a person or a log, one line per problem.
+DOCUMENT_FORMATS = ("json", "sarif", "junit")
+
+
+def write(problems: list, fmt: str = "parsable", stream: TextIO | None = None, path: str | None = None) -> None:
+    """Write `problems` in `fmt` to `stream` (stderr by default), or to the file `path` (--report)."""
+    if isinstance(stream, Collector):
+        stream.problems.extend(problems)
+        return
+    if path is not None:
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(FORMATS[fmt](problems, color=False))
+        return
     stream = stream or sys.stderr
-    if fmt != "json" and not problems:
+    if fmt not in DOCUMENT_FORMATS and not problems:
         return
     stream.write(FORMATS[fmt](problems, color=use_color(stream)))
     stream.flush()
+
+
+class Collector:
+    """Stands in for a command's problem stream when its problems form one report (a SARIF log,
+    a JUnit file, --report FILE): `write` above gathers problems here, and the command's other
+    messages ("wrote DIR: ...", "out of date") pass through to `messages`."""
+
+    def __init__(self, messages: TextIO):
+        self.messages = messages
+        self.problems: list = []
+
+    def write(self, text: str) -> int:
+        return self.messages.write(text)
+
+    def flush(self) -> None:
+        self.messages.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+
+def reporting(call: Callable[[TextIO], int], fmt: str, path: str | None = None, stream: TextIO | None = None) -> int:
+    """Run `call(err)` so that every problem of the command, also those raised as a K8sgenError
+    (an unreadable or invalid spec), goes into one report in `fmt`: to the file `path`, else to
+    `stream` (stderr by default). Plain parsable output to stderr needs none of this."""
+    from .errors import K8sgenError, sorted_problems
+
+    if fmt == "parsable" and path is None:
+        return call(stream or sys.stderr)
+    collector = Collector(sys.stderr)
+    try:
+        rc = call(collector)
+    except K8sgenError as e:
+        collector.problems.extend(e.problems)
+        rc = e.exit_code
+    write(sorted_problems(collector.problems), fmt, stream or sys.stderr, path=path)
+    return rc

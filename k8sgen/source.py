@@ -16,14 +16,16 @@ class PositionMap:
 
     def __init__(self, file: str):
         self.file = file
-        self.values: dict[tuple, tuple[int, int]] = {}
-        self.keys: dict[tuple, tuple[int, int]] = {}
+        # path -> (line, col, end_line, end_col) of the node (end column one past its end)
+        self.values: dict[tuple, tuple] = {}
+        self.keys: dict[tuple, tuple] = {}
         # Plain (unquoted) scalars that did not resolve to a string keep their text here, so a
         # field the schema types as a string can take `0755` or `8080` exactly as written.
         self.raw: dict[tuple, str] = {}
 
-    def _pos(self, lc: tuple[int, int]) -> SourcePos:
-        return SourcePos(self.file, lc[0], lc[1])
+    def _pos(self, lc: tuple) -> SourcePos:
+        # (line, col) or (line, col, end_line, end_col): the loader records the extent too.
+        return SourcePos(self.file, *lc)
 
     def locate(self, path: tuple, key: bool = False) -> SourcePos:
         """The position of `path`, or of its nearest ancestor that exists.

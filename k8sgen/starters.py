@@ -1,6 +1,7 @@
 """Starter specs for `k8sgen init STORY`, one per story. Each renders and validates as written.
 
-`{name}` is the spec's file stem (web for web.k8sgen.yaml): it names the output directory.
+`{name}` is the spec's file stem (web for web.k8sgen.yaml); `{output_dir}` is manifests/NAME of the
+directory `init` runs in, relative to the spec (init.output_dir).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ STARTERS: dict[str, tuple[str, str]] = {
         "a pod that reads its own name, namespace, IP and limits from environment variables",
         """\
 # A pod that learns about itself through the downward API.
-outputDir: manifests/{name}
+outputDir: {output_dir}
 namespace: default
 pods:
   {name}:
@@ -31,7 +32,7 @@ pods:
         """\
 # A pod that talks to the API server as its own ServiceAccount, allowed to read pods only.
 # The api-proxy ambassador serves the API on http://localhost:8001 inside the pod.
-outputDir: manifests/{name}
+outputDir: {output_dir}
 namespace: default
 serviceAccounts:
   {name}:
@@ -52,7 +53,7 @@ pods:
         "two pods with stable DNS names behind a headless Service",
         """\
 # Stable DNS for pods: each gets HOSTNAME.{name}.NAMESPACE.svc.cluster.local.
-outputDir: manifests/{name}
+outputDir: {output_dir}
 namespace: default
 pods:
   {name}-a:
@@ -82,7 +83,7 @@ services:
         "a Service name inside the cluster for a host outside it (ExternalName)",
         """\
 # {name}.default.svc.cluster.local becomes a CNAME for an outside DNS name.
-outputDir: manifests/{name}
+outputDir: {output_dir}
 namespace: default
 services:
   {name}:

@@ -232,7 +232,7 @@ def load_documents(text: str, name: str, mode: str = "k8s") -> list[Document]:
         if node is None:
             continue
         pm = PositionMap(name)
-        data = _Builder(pm, mode).build(node)
+        data = _Builder(pm, mode, text).build(node)
         if data is None:
             continue  # an empty document (`---` with nothing after it) is no document
         docs.append(Document(data, pm, i))
@@ -323,9 +323,11 @@ def _syntax_error(e: yaml.MarkedYAMLError, name: str, text: str):
 class _Builder:
     """Turns composed nodes into plain data while recording positions."""
 
-    def __init__(self, pm: PositionMap, mode: str):
+    def __init__(self, pm: PositionMap, mode: str, text: str | None = None):
         self.pm = pm
         self.mode = mode
+        self.text = text  # to trim the line breaks a block scalar's end mark includes
+        self.last_end: tuple = (1, 1)  # end of the node built last: a block collection ends there
         self.seen: set[int] = set()
         self.alias_nodes = 0
         self.in_alias = 0
@@ -354,7 +356,8 @@ class _Builder:
                     self.alias_at = self.pm.locate(path, key=True) if path in self.pm.keys else self.pm.locate(path[:-1])
                 self.in_alias += 1
             self.seen.add(id(node))
-        self.pm.values[path] = (m.line + 1, m.column + 1)
+        start = (m.line + 1, m.column + 1)
+        self.pm.values[path] = start  # the extent is completed below, once the node is built
         if self.in_alias or reused:
             self.alias_nodes += 1
             if self.alias_nodes > MAX_ALIAS_NODES:
@@ -366,12 +369,19 @@ class _Builder:
                 )
         try:
             if isinstance(node, yaml.MappingNode):
-                return self._mapping(node, path, depth)
-            if isinstance(node, yaml.SequenceNode):
+                result = self._mapping(node, path, depth)
+            elif isinstance(node, yaml.SequenceNode):
                 if node.tag != _T + "seq":
                     raise self._tag_error(node)
-                return [self._node(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
-            return self._scalar(node, path)
+                result = [self._node(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
+            else:
+                result = self._scalar(node, path)
+            # A block collection's end mark is the start of whatever follows it (comments and
+            # blank lines included): it ends where its last entry ends.
+            end = self.last_end if node.value and getattr(node, "flow_style", True) is False else self._end(node)
+            self.pm.values[path] = start + end
+            self.last_end = end
+            return result
         finally:
             if reused and isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
                 self.in_alias -= 1
@@ -405,10 +415,21 @@ class _Builder:
                 )
             first[key] = self.pos(knode)
             child = path + (key,)
-            km = knode.start_mark
-            self.pm.keys[child] = (km.line + 1, km.column + 1)
+            km, ke = knode.start_mark, knode.end_mark
+            self.pm.keys[child] = (km.line + 1, km.column + 1, ke.line + 1, ke.column + 1)
             out[key] = self._node(vnode, child, depth + 1)
         return out
+
+    def _end(self, node) -> tuple:
+        e = node.end_mark
+        if node.__class__ is yaml.ScalarNode and node.style in ("|", ">") and self.text is not None:
+            # A block scalar's end mark is past its final line break (and trailing blank lines).
+            t, stop = self.text, e.index
+            i = stop
+            while i > node.start_mark.index and t[i - 1] in " \t\r\n":
+                i -= 1
+            return (e.line + 1 - t.count("\n", i, stop), i - t.rfind("\n", 0, i))
+        return (e.line + 1, e.column + 1)
 
     def _tag_error(self, node):
         tag = node.tag

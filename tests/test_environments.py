@@ -65,7 +65,7 @@ def test_later_layers_win_maps_merge_lists_are_replaced(cli):
 
 
 def test_set_values_are_typed_by_the_schema(cli):
-    rc, out, err = cli("render", "-f", "base.yaml", "--set", "pods.web.env.LEVEL=0755", "--set", "pods.web.env.ON=yes",
+    rc, out, err = cli("render", "-f", "base.yaml", "--set-new", "pods.web.env.LEVEL=0755", "--set-new", "pods.web.env.ON=yes",
                        "--set", "pods.web.ports[0]=8081", "--set", "labels.app\\.kubernetes\\.io/name=web")
     assert rc == 0, err
     pod = _pod(out)
@@ -77,6 +77,55 @@ def test_set_values_are_typed_by_the_schema(cli):
 def test_set_applies_to_a_single_spec_without_layers(cli):
     rc, out, _ = cli("render", "base.yaml", "--set", "pods.web.image=nginx:1.28")
     assert rc == 0 and _pod(out)["spec"]["containers"][0]["image"] == "nginx:1.28"
+
+
+@pytest.mark.parametrize(
+    "args,expected",
+    [
+        # A name that is not in the spec would silently add a pod: --set changes what exists.
+        (["--set", "pods.api.image=nginx:1.28"],
+         "--set:1:6: error: pods has no entry 'api': --set changes what the spec has (set-no-entry)\n"
+         "  hint: it has: web; add an entry with a layer (-f FILE) or with --set-new PATH=VALUE\n"),
+        (["--set", "pods.wbe.image=nginx:1.28"],
+         "--set:1:6: error: pods has no entry 'wbe': --set changes what the spec has (set-no-entry)\n"
+         "  hint: did you mean 'web'? add an entry with a layer (-f FILE) or with --set-new PATH=VALUE\n"),
+        (["--set", "pods.web.image=nginx:1.28", "--set", "pods.web.env.MDOE=prod"],
+         "--set:2:14: error: pods.web.env has no entry 'MDOE': --set changes what the spec has (set-no-entry)\n"
+         "  hint: did you mean 'MODE'? add an entry with a layer (-f FILE) or with --set-new PATH=VALUE\n"),
+        (["--set", "services.web.port=80"],
+         "--set:1:10: error: services has no entry 'web': --set changes what the spec has (set-no-entry)\n"
+         "  hint: add an entry with a layer (-f FILE) or with --set-new PATH=VALUE\n"),
+    ],
+)
+def test_set_naming_no_entry_is_an_error(cli, args, expected):
+    rc, out, err = cli("render", "-f", "base.yaml", *args)
+    assert (rc, out, err) == (2, "", expected)
+
+
+def test_set_may_set_fields_and_values_the_spec_does_not_have_yet(cli):
+    # Fields of the schema (imagePullPolicy) and value maps (labels, quantities) are not entries.
+    rc, out, err = cli("render", "-f", "base.yaml", "--set", "pods.web.imagePullPolicy=Always",
+                       "--set", "labels.tier=front", "--set", "pods.web.resources.requests.memory=32Mi")
+    assert rc == 0, err
+    pod = _pod(out)
+    assert pod["spec"]["containers"][0]["imagePullPolicy"] == "Always"
+    assert pod["metadata"]["labels"]["tier"] == "front"
+    assert pod["spec"]["containers"][0]["resources"]["requests"] == {"memory": "32Mi"}
+
+
+def test_set_new_adds_entries_before_set_changes_them(cli):
+    rc, out, err = cli("render", "-f", "base.yaml", "--set", "pods.api.resources.limits.memory=1Gi",
+                       "--set-new", "pods.api.image=nginx:1.28", "--set-new", "pods.web.env.EXTRA=1")
+    assert rc == 0, err
+    pods = {d["metadata"]["name"]: d for d in yaml.safe_load_all(out) if d["kind"] == "Pod"}
+    assert pods["api"]["spec"]["containers"][0]["image"] == "nginx:1.28"
+    assert pods["api"]["spec"]["containers"][0]["resources"]["limits"] == {"memory": "1Gi"}
+    assert _env(pods["web"])["EXTRA"] == "1"
+
+
+def test_set_new_problems_point_at_the_set_new(cli):
+    rc, out, err = cli("render", "-f", "base.yaml", "--set-new", "pods.api.imag=nginx:1.28")
+    assert rc == 1 and err.startswith("--set-new:1:10: error: unknown key 'imag' (spec-unknown-key)")
 
 
 def test_independent_specs_and_layers_together(cli, tmp_path):
@@ -93,7 +142,7 @@ def test_independent_specs_and_layers_together(cli, tmp_path):
         # A problem in an overriding layer points into that layer.
         (["-f", "base.yaml", "-f", "bad.yaml"], "bad.yaml:3:5: error: unknown key 'imag' (spec-unknown-key)"),
         # A problem in a value that survived from the base points into the base.
-        (["-f", "base.yaml", "-f", "prod.yaml", "--set", "pods.web.env.X=1"], None),
+        (["-f", "base.yaml", "-f", "prod.yaml", "--set-new", "pods.web.env.X=1"], None),
         # --set values are located as --set:N:COLUMN (N-th --set, column inside the argument).
         (["-f", "base.yaml", "--set", "pods.web.image=nginx", "--set", "pods.web.ports[0]=notaport"],
          "--set:2:19: error: 'notaport' is not valid here"),

@@ -49,6 +49,12 @@ SAME = [
     ["validate", f"{EX}/api-access.yaml", "--profile", "recommended"],
     ["render", f"{EX}/clusterip.yaml", "--profile=restricted", "--strict"],
     ["render", f"{EX}/clusterip.yaml", "--profile", "privileged", "-o", "json"],
+    ["render", "{tmp}/bad.yaml", "--format", "sarif"],
+    ["render", "{tmp}/missing.yaml", "--format=junit"],
+    ["render", f"{EX}/clusterip.yaml", "--format", "sarif", "--report", "{tmp}/render.sarif"],
+    ["validate", "{tmp}/bad.yaml", "--format", "sarif"],
+    ["validate", "{tmp}/bad.yaml", "--format", "junit", "--strict"],
+    ["validate", "{tmp}/stream.yaml", "--report={tmp}/report.txt"],
 ]
 
 TO_TYPER = [
@@ -112,10 +118,10 @@ def test_shell_completion_goes_to_typer(monkeypatch):
 
 def test_parsed_options():
     assert fastpath.parse(["render", "a.yaml", "-", "-o", "json", "--strict", "-k", "1.36", "--format=github"]) == (
-        "render", ["a.yaml", "-"], {"output": "json", "kube_version": "1.36", "strict": True, "fmt": "github", "profile": None},
+        "render", ["a.yaml", "-"], {"output": "json", "kube_version": "1.36", "strict": True, "fmt": "github", "report_file": None, "profile": None},
     )
     assert fastpath.parse(["validate", "a.yaml", "--profile", "recommended"]) == (
-        "validate", ["a.yaml"], {"kube_version": None, "strict": False, "fmt": "parsable", "profile": "recommended"},
+        "validate", ["a.yaml"], {"kube_version": None, "strict": False, "fmt": "parsable", "report_file": None, "profile": "recommended"},
     )
 
 

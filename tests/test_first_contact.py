@@ -46,6 +46,21 @@ def test_init_writes_a_starter_that_renders_and_validates(tmp_path, story):
     assert k8sgen_cmd("render", str(spec), cwd=tmp_path).returncode == 0
 
 
+def test_init_into_a_directory_gives_the_documented_repository_layout(tmp_path):
+    # docs/ecosystem.md: specs/web.k8sgen.yaml names `outputDir: ../manifests/web`, so the
+    # manifests land in manifests/ at the top, beside specs/, not in specs/manifests/.
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "ecosystem.md").read_text(encoding="utf-8")
+    assert "# specs/web.k8sgen.yaml\noutputDir: ../manifests/web\n" in docs
+    r = k8sgen_cmd("init", "api-access", "specs/", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    spec = tmp_path / "specs" / "api-access.k8sgen.yaml"
+    assert "outputDir: ../manifests/api-access\n" in spec.read_text()
+    assert r.stderr.endswith("kubectl kustomize manifests/api-access\n")
+    assert k8sgen_cmd("render", "specs/api-access.k8sgen.yaml", "--write", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "manifests" / "api-access" / "kustomization.yaml").is_file()
+    assert not (tmp_path / "specs" / "manifests").exists()
+
+
 def test_init_never_overwrites(tmp_path):
     (tmp_path / "web.k8sgen.yaml").write_text("mine\n")
     r = k8sgen_cmd("init", "headless", "web.k8sgen.yaml", cwd=tmp_path)

@@ -291,3 +291,100 @@ def test_krm_kube_version_and_strict(tmp_path, extra, rc, expect):
     assert r.returncode == rc, r.stderr
     assert expect in r.stderr
     assert yaml.safe_load(r.stdout)["kind"] == "ResourceList"
+
+
+# --- problems with the generator config point at the user's files ----------------------------------
+
+
+def _our_lines(stderr: str) -> list[str]:
+    """k8sgen's lines in kustomize's error (kustomize adds its own "failure in plugin configured
+    via /tmp/kust-plugin-config-N" after them)."""
+    return [l.strip() for l in stderr.splitlines() if "failure in plugin configured via" not in l]
+
+
+def test_exec_plugin_config_error_points_at_the_generator_file(tmp_path, plugin_home):
+    require_tool("kubectl")
+    _project(tmp_path, "specfile: web.k8sgen.yaml\n", SPEC_TEXT)
+    r = kubectl_kustomize(tmp_path / "base", "--enable-alpha-plugins", KUSTOMIZE_PLUGIN_HOME=str(plugin_home))
+    assert r.returncode != 0
+    assert "k8sgen.yaml:5:1: error: unknown key 'specfile' in the K8sGen config (kustomize-config)" in r.stderr
+    assert not any("kust-plugin-config" in l for l in _our_lines(r.stderr)), r.stderr
+
+
+def test_exec_plugin_inline_generator_names_the_kustomization_and_the_generator(tmp_path, plugin_home):
+    require_tool("kubectl")
+    (tmp_path / "kustomization.yaml").write_text(
+        "generators:\n- |\n  apiVersion: k8sgen.dev/v1alpha1\n  kind: K8sGen\n  metadata:\n    name: inline\n"
+        "  spec: {pods: {web: {imag: x}}}\n"
+        "- |\n  apiVersion: k8sgen.dev/v1alpha1\n  kind: K8sGen\n  metadata:\n    name: other\n  specfile: x.yaml\n")
+    r = kubectl_kustomize(tmp_path, "--enable-alpha-plugins", KUSTOMIZE_PLUGIN_HOME=str(plugin_home))
+    assert r.returncode != 0
+    assert "kustomization.yaml: error: K8sGen/inline: spec.pods.web.imag: unknown key 'imag' (spec-unknown-key)" in r.stderr
+    assert not any("kust-plugin-config" in l for l in _our_lines(r.stderr)), r.stderr
+
+
+def test_legacy_config_error_without_the_users_file_names_the_generator(tmp_path):
+    cfg = tmp_path / "kust-plugin-config-7"
+    cfg.write_text("apiVersion: k8sgen.dev/v1alpha1\nkind: K8sGen\nmetadata: {name: web}\nspecfile: x.yaml\n")
+    (tmp_path / "kustomization.yaml").write_text("generators:\n- gen.yaml\n")
+    r = k8sgen_cmd("kustomize-plugin", str(cfg), cwd=tmp_path, KUSTOMIZE_PLUGIN_CONFIG_ROOT=str(tmp_path))
+    assert r.returncode == 2
+    assert r.stderr.startswith("kustomization.yaml: error: K8sGen/web: specfile: unknown key 'specfile' in the K8sGen config (kustomize-config)\n")
+    assert "kust-plugin-config" not in r.stderr
+
+
+def test_krm_stderr_names_the_object_once(tmp_path):
+    bad = {**CONFIG, "specfile": "x.yaml"}
+    r = k8sgen_cmd("kustomize-plugin", cwd=tmp_path, input=yaml.safe_dump(resource_list(bad)))
+    assert r.returncode == 2
+    assert r.stderr.startswith("k8sgen: error: K8sGen/demo: specfile: unknown key 'specfile' in the K8sGen config (kustomize-config)\n")
+    assert "<stdin>" not in r.stderr
+    [res] = yaml.safe_load(r.stdout)["results"]
+    assert res["field"]["path"] == "specfile" and res["resourceRef"] == {"kind": "K8sGen", "name": "demo"}
+    spec_error = {**CONFIG, "spec": {"pods": {"web": {"imag": "nginx"}}}}
+    r = k8sgen_cmd("kustomize-plugin", cwd=tmp_path, input=yaml.safe_dump(resource_list(spec_error)))
+    assert "K8sGen/demo: error: K8sGen/demo" not in r.stderr
+    assert r.stderr.startswith("k8sgen: error: K8sGen/demo: spec.pods.web.imag: unknown key 'imag' (spec-unknown-key)\n")
+
+
+# --- exec KRM functions: kubectl kustomize ignores them, kpt runs them ----------------------------
+
+EXEC_FUNCTION = """\
+apiVersion: k8sgen.dev/v1alpha1
+kind: K8sGen
+metadata:
+  name: db
+  annotations:
+    config.kubernetes.io/function: |
+      exec:
+        path: {path}
+spec:
+  services:
+    db: {{externalName: db.example.com}}
+"""
+
+
+def test_kubectl_kustomize_silently_ignores_an_exec_function(tmp_path):
+    # What docs/ecosystem.md warns about: no error, no objects.
+    require_tool("kubectl")
+    (tmp_path / "gen.yaml").write_text(EXEC_FUNCTION.format(path=shlex.quote(sys.executable)))
+    (tmp_path / "kustomization.yaml").write_text("generators:\n- gen.yaml\n")
+    r = kubectl_kustomize(tmp_path, "--enable-alpha-plugins")
+    assert (r.returncode, r.stdout.strip()) == (0, "{}") or (r.returncode, r.stdout.strip()) == (0, ""), r.stdout + r.stderr
+
+
+def test_kpt_runs_k8sgen_as_an_exec_function(tmp_path):
+    kpt = require_tool("kpt")
+    fn = tmp_path / "k8sgen.yaml"
+    fn.write_text(yaml.safe_dump(CONFIG))
+    (tmp_path / "pkg").mkdir()
+    run = tmp_path / "k8sgen-fn"
+    run.write_text(f"#!/bin/sh\nexec {shlex.quote(sys.executable)} -m k8sgen kustomize-plugin\n")
+    run.chmod(0o755)
+    import subprocess
+
+    r = subprocess.run([kpt, "fn", "eval", "pkg", "--exec", str(run), "--fn-config", str(fn)], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    written = sorted(p.name for p in (tmp_path / "pkg").iterdir())
+    assert written == ["v1_pod_web.yaml"], written

@@ -238,3 +238,18 @@ def test_commit_of_many_specs_sharing_one_output_dir(project, committing):
     _git(project, "add", "-A")
     r = committing()
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_warnings_are_shown_on_a_passing_commit(project, committing):
+    # k8sgen-validate is `verbose: true`: pre-commit would hide a passing hook's warnings.
+    spec = project / "specs" / "web.k8sgen.yaml"
+    spec.write_text(spec.read_text().replace("image: nginx:1.27", "image: nginx:latest", 1))
+    assert "nginx:latest" in spec.read_text()
+    _git(project, "add", "-A")
+    r = committing()
+    if r.returncode == 1:  # the rendered output changed: add it, as a user would
+        _git(project, "add", "-A")
+        r = committing()
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert re.search(r"k8sgen validate\.+Passed", r.stdout + r.stderr)
+    assert "warning: Pod/" in r.stdout + r.stderr and "(lint-image-tag)" in r.stdout + r.stderr

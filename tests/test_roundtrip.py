@@ -94,7 +94,8 @@ def test_set_values_round_trip(where, value):
     path, find = SET_PATHS[where]
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp) / "base.yaml"
-        base.write_text(yaml.safe_dump({"pods": {"web": {**POD, "command": ["x"]}}}), encoding="utf-8")
+        # --set changes what exists: the env var it overrides is in the base.
+        base.write_text(yaml.safe_dump({"pods": {"web": {**POD, "command": ["x"], "env": {"X": "x"}}}}), encoding="utf-8")
         try:
             result = render_specs(load([], [str(base)], [f"{path}={value}"]))
         except K8sgenError:

@@ -34,10 +34,22 @@ def object_name(path: Path) -> str:
     return name or "app"
 
 
+def output_dir(path: Path) -> str:
+    """The starter's outputDir: `manifests/NAME` at the top of the directory init runs in (the
+    repository layout of docs/ecosystem.md: specs/web.k8sgen.yaml -> ../manifests/web), written
+    relative to the spec; beside the spec when it is written outside that directory."""
+    top = Path.cwd().resolve()
+    where = path.parent.resolve()
+    name = object_name(path)
+    if where != top and top not in where.parents:
+        return f"manifests/{name}"
+    return Path(os.path.relpath(top / "manifests" / name, where)).as_posix()
+
+
 def starter_text(story: str, path: Path, schema_ref: str) -> str:
     from ..starters import STARTERS
 
-    return MODELINE.format(ref=schema_ref) + STARTERS[story][1].format(name=object_name(path))
+    return MODELINE.format(ref=schema_ref) + STARTERS[story][1].format(name=object_name(path), output_dir=output_dir(path))
 
 
 def run(story: str, path: str | None = None, schema: str | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -74,7 +86,7 @@ def run(story: str, path: str | None = None, schema: str | None = None, out: Tex
     _create(target, starter_text(story, target, ref))
     written.insert(0, str(target))
     err.write(f"k8sgen: wrote {', '.join(written)}\n")
-    err.write(f"next: k8sgen render {target} --write && kubectl kustomize {os.path.normpath(target.parent / 'manifests' / object_name(target))}\n")
+    err.write(f"next: k8sgen render {target} --write && kubectl kustomize {os.path.normpath(target.parent / output_dir(target))}\n")
     return EXIT_OK
 
 

@@ -20,6 +20,7 @@ from typing import TextIO
 
 from .. import report
 from ..errors import EXIT_INVALID, EXIT_OK, EXIT_USAGE, K8sgenError, Problem, SourcePos
+from ..source import Document
 
 PLUGIN_SUBPATH = Path("k8sgen.dev") / "v1alpha1" / "k8sgen" / "K8sGen"
 
@@ -71,16 +72,22 @@ def _run_krm(parsed, kube_version, strict, out: TextIO, err: TextIO) -> int:
     api = rl["apiVersion"]
     items = rl.get("items") or []
     config = rl.get("functionConfig") if isinstance(rl.get("functionConfig"), dict) else {}
+    # Problems in the config point into the user's own generator file when it can be found,
+    # else they name the generator (kind/name), not a line of the ResourceList.
+    own = krm.user_config(config) if config else None
     try:
-        cfg = krm.read_config(doc, ("functionConfig",))
+        if own is not None:
+            cfg = krm.read_config(Document(config, own.positions))
+        else:
+            cfg = krm.read_config(doc, ("functionConfig",))
         result, failing = _render(cfg, kube_version, strict)
     except K8sgenError as e:
         # Even on failure the ResourceList goes out (input items unchanged), with the results.
-        problems = krm.reposition(e.problems, config)
+        problems = krm.reposition(e.problems, config, transport=doc.file)
         out.write(krm.resource_list_text(api, items, [], problems))
         report.write(problems, "parsable", err)
         return e.exit_code
-    problems = krm.reposition(result.problems, config)
+    problems = krm.reposition(result.problems, config, transport=doc.file)
     report.write(problems, "parsable", err)
     out.write(krm.resource_list_text(api, items, [] if failing else result.objects, problems))
     out.flush()
@@ -97,12 +104,16 @@ def _run_legacy(config_file: str, stdin_text: str, kube_version, strict, out: Te
     if len(docs) != 1:
         raise K8sgenError(Problem(message="the config file must hold exactly one K8sGen object", rule="kustomize-config", pos=SourcePos(name, 1, 1)), EXIT_USAGE)
     config = docs[0].data if isinstance(docs[0].data, dict) else {}
+    # kustomize passes a temporary copy of the config (/tmp/kust-plugin-config-N), which the user
+    # never sees: positions come from the user's generator file, or problems name the generator.
+    own = krm.user_config(config) if config else None
+    config_doc = Document(docs[0].data, own.positions) if own is not None else docs[0]
     try:
-        cfg = krm.read_config(docs[0])
+        cfg = krm.read_config(config_doc)
         result, failing = _render(cfg, kube_version, strict)
     except K8sgenError as e:
-        raise K8sgenError(krm.reposition(e.problems, config), e.exit_code) from None
-    report.write(krm.reposition(result.problems, config), "parsable", err)
+        raise K8sgenError(krm.reposition(e.problems, config, transport=name), e.exit_code) from None
+    report.write(krm.reposition(result.problems, config, transport=name), "parsable", err)
     if failing:
         return EXIT_INVALID
     body = stream_text(result.objects)

@@ -72,18 +72,23 @@ def render_command(
     force: bool = False,
     fail_on_change: bool = False,
     profile: str | None = None,
+    report_file: str | None = None,
 ) -> int:
     """`k8sgen render` with everything it can do; the CLI and the start-up fast path call this."""
     from . import sources
 
-    docs = sources.load(specs, layers, sets)
-    if output_dir is not None or write or check or against is not None:
-        sources.check_output_options(output, write, check, against)
-        return run(docs, output_dir=output_dir, write=write, check=check, against=against, force=force,
-                   fail_on_change=fail_on_change, kube_version=kube_version, strict=strict, fmt=fmt, profile=profile)
-    from . import render as cmd
+    def call(err: TextIO) -> int:
+        docs = sources.load(specs, layers, sets)
+        if output_dir is not None or write or check or against is not None:
+            sources.check_output_options(output, write, check, against)
+            return run(docs, output_dir=output_dir, write=write, check=check, against=against, force=force,
+                       fail_on_change=fail_on_change, kube_version=kube_version, strict=strict, fmt=fmt, err=err, profile=profile)
+        from . import render as cmd
 
-    return cmd.run(docs, output=output, kube_version=kube_version, strict=strict, fmt=fmt, profile=profile)
+        return cmd.run(docs, output=output, kube_version=kube_version, strict=strict, fmt=fmt, err=err, profile=profile)
+
+    # stdout carries the manifests: a SARIF or JUnit report goes to stderr, or to --report FILE.
+    return report.reporting(call, fmt, report_file)
 
 
 def run(

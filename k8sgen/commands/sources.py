@@ -22,6 +22,15 @@ from ..errors import EXIT_USAGE, K8sgenError, Problem, SourcePos
 from ..source import Document, PositionMap
 
 SET_FILE = "--set"
+SET_NEW_FILE = "--set-new"
+
+
+class NewSet(str):
+    """A `--set-new PATH=VALUE`: like --set, but it may add the entry its path names."""
+
+
+def _source(expr: str) -> str:
+    return SET_NEW_FILE if isinstance(expr, NewSet) else SET_FILE
 
 
 class LayeredPositionMap(PositionMap):
@@ -96,7 +105,9 @@ def merge(layers: Sequence[Document], sets: Sequence[str] = ()) -> Document:
         data = _merge_value(data, doc.data)
     pm = LayeredPositionMap(layers[0].file)
     _fill_positions(pm, data, layers)
-    for i, expr in enumerate(sets, start=1):
+    counts: dict = {}
+    for expr in sets:  # --set-new come first (cli.py), so --set can change what they added
+        counts[_source(expr)] = i = counts.get(_source(expr), 0) + 1
         _apply_set(data, pm, expr, i)
     return Document(data, pm)
 
@@ -157,7 +168,8 @@ def _file_of(doc: Document, path: tuple) -> str:
 def parse_set_path(expr: str, index: int) -> tuple[tuple, str, int, int]:
     """`a.b[0].c=value` -> (("a", "b", 0, "c"), "value", column of the value, column of the last
     key). `\\.` escapes a dot (label keys like app.kubernetes.io/name)."""
-    where = SourcePos(SET_FILE, index, 1)
+    src = _source(expr)
+    where = SourcePos(src, index, 1)
     path: list = []
     cur = ""
     i = 0
@@ -176,7 +188,7 @@ def parse_set_path(expr: str, index: int) -> tuple[tuple, str, int, int]:
             break
         if ch == ".":
             if not have_key and not (path and isinstance(path[-1], int) and cur == ""):
-                raise _set_error("empty key in path", SourcePos(SET_FILE, index, i + 1), expr)
+                raise _set_error("empty key in path", SourcePos(src, index, i + 1), expr)
             if have_key:
                 path.append(cur)
             cur, have_key = "", False
@@ -186,7 +198,7 @@ def parse_set_path(expr: str, index: int) -> tuple[tuple, str, int, int]:
             cur, have_key = "", False
             end = expr.find("]", i)
             if end < 0 or not expr[i + 1:end].isdigit():
-                raise _set_error("a list index is written [N], e.g. ports[0]", SourcePos(SET_FILE, index, i + 1), expr)
+                raise _set_error("a list index is written [N], e.g. ports[0]", SourcePos(src, index, i + 1), expr)
             path.append(int(expr[i + 1:end]))
             i = end
         else:
@@ -212,6 +224,9 @@ def _apply_set(data: dict, pm: LayeredPositionMap, expr: str, index: int) -> Non
 
     path, text, col, key_col = parse_set_path(expr, index)
     value = resolve_core(text)
+    source = _source(expr)
+    if source == SET_FILE:
+        _check_entries(data, path, index, expr)
     node = data
     for n, step in enumerate(path[:-1]):
         nxt = path[n + 1]
@@ -236,17 +251,90 @@ def _apply_set(data: dict, pm: LayeredPositionMap, expr: str, index: int) -> Non
     for table in (pm.values, pm.keys, pm.raw):
         for p in [p for p in table if p[: len(path)] == path]:
             del table[p]
-    pos = (index, col)
+    pos = (index, col, index, col + len(text))  # the value's extent inside the argument
     pm.values[path] = pos
-    pm.keys[path] = (index, key_col)
-    pm.where[path] = SET_FILE
-    pm.where[("key",) + path] = SET_FILE
+    pm.keys[path] = (index, key_col, index, col - 1)
+    pm.where[path] = source
+    pm.where[("key",) + path] = source
     if not isinstance(value, str):
         pm.raw[path] = text
     for n in range(1, len(path)):  # intermediate maps created by --set point at it too
         if path[:n] not in pm.values:
             pm.values[path[:n]] = (index, 1)
-            pm.where[path[:n]] = SET_FILE
+            pm.where[path[:n]] = source
+
+
+def _check_entries(data: dict, path: tuple, index: int, expr: str) -> None:
+    """--set changes what exists. An entry (a named thing the spec declares: a pod, service,
+    service account, role, binding, container, volume, env var or mount; in the schema, a map
+    whose values are a `$ref`) must already be in the spec. Fields the schema defines (image,
+    resources) and plain value maps (labels, annotations, selectors, resource quantities) may be
+    set whether or not the spec has them. Adding an entry is what layers (-f) and --set-new are
+    for: a typo in a name must not silently add a pod."""
+    import difflib
+
+    from .. import spec_schema
+    from ..fieldpath import format_path
+
+    schema: dict = spec_schema.spec_schema()
+    node = data
+    for n, step in enumerate(path):
+        schema = _object_or_array(spec_schema._resolve(schema), isinstance(step, int))
+        if isinstance(step, int):
+            items = schema.get("items")
+            schema = items if isinstance(items, dict) else {}
+            node = node[step] if isinstance(node, list) and step < len(node) else None
+            continue
+        props = schema.get("properties", {})
+        extra = schema.get("additionalProperties")
+        if step in props:
+            schema = props[step]
+        elif isinstance(extra, dict) and "$ref" not in extra:
+            schema = extra  # a value map: a new label or quantity is a value, not an entry
+        elif isinstance(extra, dict):
+            have = sorted(str(k) for k in node) if isinstance(node, dict) else []
+            if step not in have:
+                where = format_path(path[:n]) or "the spec"
+                close = difflib.get_close_matches(step, have, n=1, cutoff=0.6)
+                hint = (f"did you mean {close[0]!r}? " if close else (f"it has: {', '.join(have)}; " if have else ""))
+                raise K8sgenError(Problem(
+                    message=f"{where} has no entry {step!r}: --set changes what the spec has",
+                    rule="set-no-entry",
+                    pos=SourcePos(SET_FILE, index, _component_columns(expr)[min(n, len(_component_columns(expr)) - 1)]),
+                    hint=hint + "add an entry with a layer (-f FILE) or with --set-new PATH=VALUE",
+                ), EXIT_USAGE)
+            schema = extra
+        else:
+            return  # a key the schema does not know: the spec check reports it, with a did-you-mean
+        node = node.get(step) if isinstance(node, dict) else None
+
+
+def _object_or_array(schema: dict, array: bool) -> dict:
+    from .. import spec_schema
+
+    for b in spec_schema._branches(schema):
+        if ("array" if array else "object") in spec_schema._types(b):
+            return b
+    return schema
+
+
+def _component_columns(expr: str) -> list[int]:
+    """1-based column where each path component of `a.b[0].c=v` starts (escapes respected)."""
+    cols = [1]
+    i = 0
+    while i < len(expr) and expr[i] != "=":
+        ch = expr[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "." and i + 1 < len(expr) and expr[i + 1] != "[":
+            cols.append(i + 2)
+        elif ch == "[":
+            cols.append(i + 2)
+        elif ch == "]" and i + 1 < len(expr) and expr[i + 1] not in ".=":
+            cols.append(i + 2)
+        i += 1
+    return cols
 
 
 def _set_path_error(path: tuple, node, index: int, expr: str) -> K8sgenError:

@@ -18,13 +18,16 @@ def run(
     err: TextIO | None = None,
     out: TextIO | None = None,
     profile: str | None = None,
+    report_file: str | None = None,
 ) -> int:
     from ..lintconfig import resolve
 
     lint = resolve(paths, profile)
     problems, floor = validate_paths(list(paths), kube_version, profile=lint.profile, ignore=lint.ignore)
-    # JSON is the command's result, so it goes to stdout; human formats are diagnostics.
-    report.write(problems, fmt, (out or sys.stdout) if fmt == "json" else (err or sys.stderr))
+    # A document (JSON, SARIF, JUnit) is the command's result, so it goes to stdout (or to
+    # --report FILE); human formats are diagnostics.
+    stream = (out or sys.stdout) if fmt in report.DOCUMENT_FORMATS else (err or sys.stderr)
+    report.write(problems, fmt, stream, path=report_file)
     if floor:
         return floor
     failing = any(p.is_error for p in problems) or (strict and problems)

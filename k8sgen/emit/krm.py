@@ -106,17 +106,40 @@ def unpositioned_name(config: dict) -> str:
     return f"<{config_name(config)}>"
 
 
-def reposition(problems: list, config: dict) -> list:
-    """Problems located in the pseudo file become `K8sGen/name: spec.path: message` problems."""
+def reposition(problems: list, config: dict, transport: str | None = None) -> list:
+    """Problems located where the user cannot look become `K8sGen/name: path: message` problems
+    at the kustomization that lists the generator (or at no file, when it is not known): those in
+    the pseudo file of an inline spec, and those in `transport`, the copy of the config kustomize
+    handed over (`/tmp/kust-plugin-config-N`, or the ResourceList on stdin)."""
     from dataclasses import replace
 
     pseudo = unpositioned_name(config)
+    where = kustomization_file()
+    at = SourcePos(where, 0, 0) if where else None
     out = []
     for p in problems:
         if p.pos is not None and p.pos.file == pseudo:
-            p = replace(p, pos=None) if p.object else replace(p, pos=None, object=config_name(config), path=("spec",) + tuple(p.path))
+            p = replace(p, pos=at) if p.object else replace(p, pos=at, object=config_name(config), path=("spec",) + tuple(p.path))
+        elif p.pos is not None and transport is not None and p.pos.file == transport:
+            p = replace(p, pos=at, object=p.object or config_name(config))
         out.append(p)
     return out
+
+
+def kustomization_file() -> str | None:
+    """The kustomization file of the directory kustomize runs the generator for, as shown."""
+    root = os.environ.get("KUSTOMIZE_PLUGIN_CONFIG_ROOT")
+    if not root:
+        return None
+    for kname in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
+        path = os.path.join(root, kname)
+        if os.path.isfile(path):
+            return _display(path, root)
+    return None
+
+
+def _display(path: str, root: str) -> str:
+    return os.path.relpath(path) if not os.path.isabs(root) or path.startswith(os.getcwd()) else path
 
 
 def find_config_source(config: dict) -> Document | None:
@@ -126,6 +149,19 @@ def find_config_source(config: dict) -> Document | None:
     KUSTOMIZE_PLUGIN_CONFIG_ROOT for exec plugins); its generators/transformers entries that are
     files are searched for a K8sGen object of the same name.
     """
+    d = user_config(config)
+    if d is None or not isinstance(d.data, dict) or "spec" not in d.data:
+        return None
+    from .. import spec_schema
+
+    sub = _subdocument(d, ("spec",), d.file)
+    spec_schema.coerce(sub)
+    return sub
+
+
+def user_config(config: dict) -> Document | None:
+    """The user's own K8sGen object, with positions, that kustomize copied this config from, or
+    None (an inline generator in the kustomization, or no kustomization found)."""
     from .. import yamlio
 
     root = os.environ.get("KUSTOMIZE_PLUGIN_CONFIG_ROOT") or "."
@@ -148,7 +184,7 @@ def find_config_source(config: dict) -> Document | None:
         path = os.path.normpath(os.path.join(root, e))
         if not os.path.isfile(path):
             continue
-        display = os.path.relpath(path) if not os.path.isabs(root) or path.startswith(os.getcwd()) else path
+        display = _display(path, root)
         try:
             text, _ = yamlio.read_text(path)
             docs = yamlio.load_documents(text, display, mode="spec")
@@ -156,12 +192,8 @@ def find_config_source(config: dict) -> Document | None:
             continue
         for d in docs:
             data = d.data
-            if isinstance(data, dict) and data.get("kind") == KIND and isinstance(data.get("metadata"), dict) and data["metadata"].get("name") == name and "spec" in data:
-                from .. import spec_schema
-
-                sub = _subdocument(d, ("spec",), display)
-                spec_schema.coerce(sub)
-                return sub
+            if isinstance(data, dict) and data.get("kind") == KIND and isinstance(data.get("metadata"), dict) and data["metadata"].get("name") == name:
+                return d
     return None
 
 
@@ -198,7 +230,10 @@ def _subdocument(doc: Document, prefix: tuple, name: str) -> Document:
 
 
 def _config_error(message: str, doc: Document, path: tuple, hint: str = "", key: bool = False) -> K8sgenError:
-    return K8sgenError(Problem(message=message, rule="kustomize-config", pos=doc.locate(path, key), hint=hint), EXIT_USAGE)
+    # `path` inside the K8sGen object (not the ResourceList) is kept, so that a problem moved off
+    # kustomize's copy of the config (`reposition`) still says where in the generator it is.
+    inner = tuple(path[1:]) if path[:1] == ("functionConfig",) else tuple(path)
+    return K8sgenError(Problem(message=message, rule="kustomize-config", pos=doc.locate(path, key), hint=hint, path=inner), EXIT_USAGE)
 
 
 def results(problems: list) -> list[dict]:
