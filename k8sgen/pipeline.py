@@ -102,7 +102,11 @@ def render_specs(specs: Sequence[SpecInput], kube_version: str | None = None) ->
         for kind, names in n.external.items():
             external.setdefault(kind, set()).update(names)
     manifests = [Manifest(obj=r.obj, locate=r.item.locate, ignore=r.item.ignore) for r in objects]
-    problems = validate_manifests(manifests, version, external)
+    # k8sgen made this whole set: the cross-object contradictions it could only have produced
+    # from a contradictory spec stop the output (validate.references.RENDER_STOPS).
+    from .validate.references import for_render
+
+    problems = for_render(validate_manifests(manifests, version, external))
     return Result(objects=objects, problems=sorted_problems(problems))
 
 
