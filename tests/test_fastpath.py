@@ -46,6 +46,9 @@ SAME = [
     ["validate", "{tmp}/bad.yaml", "--format", "json"],
     ["validate", "--strict", "{tmp}/stream.yaml", "-k", "1.35"],
     ["validate", "{tmp}/missing.yaml", f"{EX}/headless.yaml"],
+    ["validate", "{tmp}"],
+    ["validate", "{tmp}", "--ignore", "bad", "--ignore=missing", "--format", "github"],
+    ["validate", f"{EX}", "--ignore", "golden/.*", "--strict"],
 ]
 
 TO_TYPER = [
@@ -67,6 +70,8 @@ TO_TYPER = [
     ["render", "x.yaml", "-k", "--strict"],
     ["render", "-5"],
     ["validate", "x.yaml", "-o", "json"],
+    ["validate", "x.yaml", "--ignore"],
+    ["validate", "x.yaml", "--ignore", "-x"],
     ["lint", "x.yaml"],
     ["version", "extra"],
     ["schema", "--help"],
@@ -110,7 +115,10 @@ def test_parsed_options():
         "render", ["a.yaml", "-"], {"output": "json", "kube_version": "1.36", "strict": True, "fmt": "github"},
     )
     assert fastpath.parse(["validate", "a.yaml"]) == (
-        "validate", ["a.yaml"], {"kube_version": None, "strict": False, "fmt": "parsable"},
+        "validate", ["a.yaml"], {"kube_version": None, "strict": False, "fmt": "parsable", "ignore": []},
+    )
+    assert fastpath.parse(["validate", ".", "--ignore", "testdata", "--ignore=*.tpl"]) == (
+        "validate", ["."], {"kube_version": None, "strict": False, "fmt": "parsable", "ignore": ["testdata", "*.tpl"]},
     )
 
 

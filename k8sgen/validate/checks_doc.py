@@ -20,10 +20,42 @@ the ClusterRoles `cluster-admin`, `admin`, `edit`, `view` and `system:*`). Objec
 namespace are in `default`. External declarations look like
 `{"ServiceAccount": {"ns/name"}, "ClusterRole": {"name"}, "Secret": {"prod/*"}}` (globs allowed;
 an entry without a namespace means `default`). A Service is not reported as selecting nothing when
-the set holds no pods at all: its pods are then managed elsewhere.
+the set holds no pods at all: its pods are then managed elsewhere; likewise an Endpoints object or
+EndpointSlice whose Service is missing is reported only when the set holds some Service.
+
+Every cross-object finding is a **warning** in `k8sgen validate`: the API server validates each
+object on its own (an Endpoints object is accepted without its Service; a `containerName` naming no
+container fails only in the kubelet), so none of them is a rejection. `--strict` makes them fail.
+
+The set follows how repositories are laid out. Objects in different directories are different
+sets — `envs/dev` and `envs/prod`, provider variants side by side, a kustomize base and its
+overlays — so the same kind/namespace/name in two directories is not a duplicate; twice in one
+file or one directory it is (`kubectl apply` would let the last one win). A reference is satisfied
+by an object from any file or directory of the run; where two objects are compared (an Endpoints
+object and its Service, a Service and the pods it selects), the partner from the same directory is
+preferred. The pass is linear in the number of objects (objects indexed by kind, namespace and name,
+pods by namespace and label; one lookup per distinct selector).
+
+Per-object results (schema, API-server rules, lint) do not depend on which other files are
+validated in the same run; cross-object warnings do, so the `k8sgen-validate` pre-commit hook sets
+`require_serial: true` (pre-commit then passes all files to one process, split only when the
+command line would be too long).
 
 | id | severity | checks |
 | --- | --- | --- |
+"""
+
+_RENDER = """
+### In `k8sgen render`
+
+In `render` k8sgen made every object of the set itself, from specs, so a cross-object finding can
+only come from a contradiction inside the specs (or from k8sgen). These stop the output (exit 1,
+nothing printed); every other finding stays a warning, because the objects it names (a Secret, a
+ServiceAccount, a Role) are normally created elsewhere and declared under `external:`. A spec's
+`ignore:` can still silence them, as any warning.
+
+| id | why it stops render |
+| --- | --- |
 """
 
 _LINT = """
@@ -64,6 +96,8 @@ def render() -> str:
 
     out = [_HEAD]
     out += [f"| `{i}` | {sev} | {doc} |\n" for i, sev, doc in references.REFERENCE_RULES]
+    out.append(_RENDER)
+    out += [f"| `{i}` | {why} |\n" for i, why in references.RENDER_STOPS.items()]
     out.append(_LINT)
     out += [f"| `{i}` | {doc} |\n" for i, doc in lint.LINT_RULES]
     out.append(_TAIL)
