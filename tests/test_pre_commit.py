@@ -111,9 +111,15 @@ def test_manifest_is_valid_for_pre_commit():
         ("web.k8sgen.yml", {"k8sgen-validate", "k8sgen-render", "k8sgen-check"}),
         ("deploy/pod.yaml", {"k8sgen-validate"}),
         ("manifests/web/v1_pod_web.yaml", {"k8sgen-validate"}),
-        ("manifests/web/kustomization.yaml", set()),
+        # Manifests wherever they are; what is not a manifest is told apart by k8sgen (a note).
+        ("manifests/web/kustomization.yaml", {"k8sgen-validate"}),
+        ("specs/web.yaml", {"k8sgen-validate"}),
+        ("envs/prod/app/service.yaml", {"k8sgen-validate"}),
+        ("charts/web/templates/deployment.yaml", {"k8sgen-validate"}),
+        ("install.json", {"k8sgen-validate"}),
+        # Hidden directories are left out, as `k8sgen validate DIR` leaves them out.
         (".github/workflows/ci.yaml", set()),
-        ("specs/web.yaml", set()),
+        ("deploy/.cache/x.yaml", set()),
     ],
 )
 def test_hook_file_patterns(path, hooks):
@@ -122,6 +128,12 @@ def test_hook_file_patterns(path, hooks):
         if re.search(h.get("files", ""), path) and not re.search(h.get("exclude", "^$"), path):
             matched.add(h["id"])
     assert matched == hooks
+
+
+def test_validate_hook_sees_the_whole_set_at_once():
+    # Cross-object warnings depend on the set: one process, whatever pre-commit's batches.
+    [hook] = [h for h in HOOKS if h["id"] == "k8sgen-validate"]
+    assert hook["require_serial"] is True and set(hook["types_or"]) == {"yaml", "json"}
 
 
 def _all_hooks(project: Path, hook_repo: Path, home: str) -> subprocess.CompletedProcess:
