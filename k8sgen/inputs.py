@@ -76,6 +76,7 @@ def expand(paths: Sequence[str], ignore: Ignore | None = None) -> Expanded:
     for path in paths:
         if path != "-" and path and os.path.isdir(path):
             if ignore.match(path) and path not in (".", "./"):
+                out.ignored += _count_files(path)
                 continue
             found = list(_walk(path, ignore, out))
             if not found:
@@ -102,7 +103,10 @@ def _walk(root: str, ignore: Ignore, out: Expanded):
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
         keep = []
         for d in sorted(dirnames):
-            if d.startswith(".") or ignore.match(_join(root, dirpath, d)):
+            if d.startswith("."):
+                continue
+            if ignore.match(_join(root, dirpath, d)):
+                out.ignored += _count_files(os.path.join(dirpath, d))
                 continue
             keep.append(d)
         dirnames[:] = keep
@@ -114,6 +118,15 @@ def _walk(root: str, ignore: Ignore, out: Expanded):
                 out.ignored += 1
                 continue
             yield path
+
+
+def _count_files(directory: str) -> int:
+    """YAML and JSON files a walk would have read below an ignored directory (for the summary)."""
+    n = 0
+    for dirpath, dirnames, filenames in os.walk(directory):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        n += sum(1 for f in filenames if f.lower().endswith(EXTENSIONS))
+    return n
 
 
 def _join(root: str, dirpath: str, name: str) -> str:

@@ -69,11 +69,11 @@ def summary(result) -> str:
         parts[0] += f", {_count(result.specs, 'spec')}"
     n_un = sum(unchecked.values())
     parts.append(f"{n_un} not checked" + (" (" + ", ".join(f"{k} {n}: {why}" for (k, why), n in sorted(unchecked.items())) + ")" if n_un else ""))
-    skipped = dict(result.skipped)
+    skipped = sorted(result.skipped.items())
     if result.ignored:
-        skipped["ignored by --ignore"] = result.ignored
-    n_skip = sum(skipped.values())
-    parts.append(f"{_count(n_skip, 'file')} skipped" + (" (" + ", ".join(f"{why} {n}" for why, n in sorted(skipped.items())) + ")" if n_skip else ""))
+        skipped.append(("ignored by --ignore", result.ignored))
+    n_skip = sum(n for _, n in skipped)
+    parts.append(f"{_count(n_skip, 'file')} skipped" + (" (" + ", ".join(f"{why} {n}" for why, n in skipped) + ")" if n_skip else ""))
     errors = sum(1 for p in result.problems if p.severity == "error")
     warnings = sum(1 for p in result.problems if p.severity == "warning")
     parts.append(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}")
