@@ -26,6 +26,7 @@ A **k8sgen spec** is a file that says so:
 - Helm: `Chart.yaml`, `Chart.lock`, `values*.yaml`, `values.schema.json`, anything under a
   chart's `templates/`, `charts/` or `ci/` (a chart is a directory holding `Chart.yaml`), `*.tpl`,
   `NOTES.txt`. A chart's `crds/` holds plain manifests and is checked;
+- k8sgen layer files (`*.layer.yaml`, partial specs for `render -f`; checked when merged);
 - JSON Schema files (`*.schema.json`, or a top-level `$schema` key), Compose files, JSON6902
   patch lists (a YAML list of `{op, path}`), and any other YAML without apiVersion and kind;
 - YAML that k8sgen refuses to read for manifests (merge keys, tags, duplicate keys) in a file
@@ -44,6 +45,8 @@ from .errors import Problem, SourcePos
 SPEC_SUFFIXES = (".k8sgen.yaml", ".k8sgen.yml")
 SPEC_NAMES = ("k8sgen.yaml", "k8sgen.yml")
 SCHEMA_NAME = "k8sgen.schema.json"
+# Layers merged with `render -f base.yaml -f prod.layer.yaml` are partial specs (docs/ecosystem.md).
+LAYER_SUFFIXES = (".layer.yaml", ".layer.yml")
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 # The keys that only k8sgen specs have at the top level (schemas/spec.schema.json), and those of
 # them that produce objects.
@@ -98,6 +101,8 @@ def skip_by_path(path: str) -> Skip | None:
             return _skip_helm(f"part of the Helm chart {_show(chart)} ({part}/)")
         if part is None and (_VALUES.match(name) or name == "values.schema.json"):
             return _skip_helm(f"values of the Helm chart {_show(chart)}")
+    if name.endswith(LAYER_SUFFIXES):
+        return Skip("skip-layer", "k8sgen layer", "a k8sgen layer (*.layer.yaml): checked when merged, by render -f")
     if _COMPOSE.match(name):
         return Skip("skip-other", "other YAML", "a Compose file, not a Kubernetes manifest")
     named = kustomize_reference(path)

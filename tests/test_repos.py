@@ -70,6 +70,7 @@ SKIPPED = {
     "mixed-yaml/docker-compose.yml": "skip-other",
     "mixed-yaml/deploy/values-staging.yaml": "skip-helm",
     "mixed-yaml/tools.schema.json": "skip-json-schema",
+    "mixed-yaml/specs/web.prod.layer.yaml": "skip-layer",
 }
 SPECS = {"mixed-yaml/specs/web.k8sgen.yaml", "mixed-yaml/specs/headless.yaml"}
 MANIFESTS = [f for f in FILES if f[len(R):] not in SKIPPED and f[len(R):] not in SPECS]
@@ -135,7 +136,7 @@ def test_all_together_through_the_cli():
     assert ran.code == 0, ran
     summary = ran.err.splitlines()[-1]
     assert summary.startswith("summary: ") and "; 0 errors, " in summary
-    assert ("files skipped (Helm chart 8, JSON Schema 1, kustomization 3, kustomize config 2, kustomize patch 5, "
+    assert ("files skipped (Helm chart 8, JSON Schema 1, k8sgen layer 1, kustomization 3, kustomize config 2, kustomize patch 5, "
             "not a manifest 3, other YAML 1, ignored by --ignore 4)") in summary, summary
     assert ", 2 specs;" in summary and "Widget 1: custom resource" in summary
     assert ".github" not in ran.err  # hidden directories are not walked
@@ -302,6 +303,40 @@ def test_a_spec_is_checked_as_a_spec_only_when_recognized(tmp_path):
     (tmp_path / "modeline.yaml").write_text("# yaml-language-server: $schema=https://example.com/k8sgen.schema.json\nreplicas: 3\n")
     ran = run_cli("validate", str(tmp_path / "modeline.yaml"))
     assert ran.code == 1 and "unknown key 'replicas'" in ran.err
+
+
+def test_a_layer_is_checked_when_merged(monkeypatch):
+    monkeypatch.chdir(REPOS / "mixed-yaml")
+    ran = run_cli("render", "-f", "specs/web.k8sgen.yaml", "-f", "specs/web.prod.layer.yaml")
+    assert ran.code == 0 and "memory: 512Mi" in ran.out, ran
+
+
+def test_kustomize_references_are_found_from_parent_directories(tmp_path):
+    (tmp_path / ".git").mkdir()  # the repository root: the search stops here
+    overlay = tmp_path / "overlays" / "prod"
+    (overlay / "patches").mkdir(parents=True)
+    (overlay / "kustomization.yaml").write_text("resources: [../../base]\npatches:\n- path: patches/replicas.yaml\n")
+    patch = overlay / "patches" / "replicas.yaml"
+    patch.write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n")
+    ran = run_cli("validate", str(patch))
+    assert ran.code == 0 and "a patch named by" in ran.err and "(skip-kustomize-patch)" in ran.err, ran
+    # Not named by any kustomization: the same partial object is checked as what it is.
+    other = tmp_path / "partial.yaml"
+    other.write_text(patch.read_text())
+    ran = run_cli("validate", str(other))
+    assert "(skip-kustomize-patch)" not in ran.err and "Deployment/web" in ran.err, ran
+
+
+def test_a_chart_s_crds_are_checked():
+    run = validate_run(["tests/repos/helm-mixed/charts/notes/crds/notebooks.yaml"])
+    assert [o["kind"] for o in run.objects] == ["CustomResourceDefinition"] and not run.skipped
+
+
+def test_yaml_k8sgen_refuses_is_still_an_error_in_a_manifest(tmp_path):
+    f = tmp_path / "deploy.yaml"
+    f.write_text("base: &b {app: web}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels:\n    <<: *b\n")
+    ran = run_cli("validate", str(f))
+    assert ran.code == 2 and "(yaml-merge-key)" in ran.err
 
 
 def test_render_still_reads_any_spec_it_is_given():
