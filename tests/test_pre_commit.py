@@ -250,3 +250,31 @@ def test_commit_of_many_specs_sharing_one_output_dir(project, committing):
     _git(project, "add", "-A")
     r = committing()
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+# --- a whole repository through the validate hook -----------------------------------------------
+
+
+def test_a_realistic_repository_passes_the_validate_hook(project, hook_repo, shared_home):
+    """tests/repos (install bundles, envs, variants, kustomize, a Helm chart, other YAML) committed
+    into a user's repository: `pre-commit run --all-files` passes with the fixtures ignored, and
+    fails at their file:line:col without."""
+    shutil.copytree(ROOT / "tests" / "repos", project / "repo")
+    rev = _git(hook_repo, "rev-parse", "HEAD").stdout.strip()
+    e = _git_env()
+    e["PRE_COMMIT_HOME"] = shared_home
+
+    def run(args: str) -> subprocess.CompletedProcess:
+        (project / ".pre-commit-config.yaml").write_text(
+            f"repos:\n- repo: {hook_repo}\n  rev: {rev}\n  hooks:\n  - id: k8sgen-validate\n{args}"
+        )
+        _git(project, "add", "-A")
+        return subprocess.run([*_pre_commit(), "run", "--all-files", "--color", "never"], cwd=project,
+                              capture_output=True, text=True, env=e, timeout=900)
+
+    r = run("    args: [--ignore, testdata]\n")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert re.search(r"k8sgen validate\.+Passed", r.stdout)
+    r = run("")
+    assert r.returncode == 1
+    assert "repo/testdata/invalid/service-bad-port.yaml:9:11: error: Service/broken-svc: spec.ports[0].port" in r.stdout, r.stdout

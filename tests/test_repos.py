@@ -339,6 +339,16 @@ def test_yaml_k8sgen_refuses_is_still_an_error_in_a_manifest(tmp_path):
     assert ran.code == 2 and "(yaml-merge-key)" in ran.err
 
 
+def test_notes_in_every_format():
+    chart = "tests/repos/helm-mixed/charts/notes/Chart.yaml"
+    ran = run_cli("validate", chart, "--format", "github")
+    assert ran.err.splitlines()[0] == f"::notice file={chart},title=skip-helm::skipped: Helm chart metadata (Chart.yaml)"
+    ran = run_cli("validate", chart, "--format", "json")
+    [p] = json.loads(ran.out)["problems"]
+    assert (p["severity"], p["rule"], p["line"]) == ("note", "skip-helm", 0) and ran.code == 0
+    assert run_cli("validate", chart, "--strict").code == 0  # notes never fail
+
+
 def test_render_still_reads_any_spec_it_is_given():
     from conftest import EXAMPLES
 
