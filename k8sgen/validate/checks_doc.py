@@ -81,6 +81,38 @@ volumes), so one mistake is reported once.
 | --- | --- |
 """
 
+_INPUTS = """
+## What `k8sgen validate` reads
+
+Named files are read as given; directories are walked (`.yaml`, `.yml`, `.json`; hidden
+directories skipped; `--ignore PATTERN`, repeatable, leaves out paths that match it as a regular
+expression or as a glob). Each file is told apart by what it is, never by the other files of the
+run (k8sgen/filekinds.py):
+
+- a **k8sgen spec** when its name is `k8sgen.yaml` or `*.k8sgen.yaml` (`.yml` too), when line 1 is
+  the modeline `# yaml-language-server: $schema=…/k8sgen.schema.json` that `k8sgen init` writes,
+  or, for specs named otherwise, when it is one mapping without apiVersion/kind whose top-level
+  keys are all spec keys and include `pods`, `services`, `serviceAccounts`, `roles` or `bindings`;
+- **Kubernetes manifests** when its documents have apiVersion and kind;
+- otherwise it is **skipped with one note**: a kustomization, or a patch, transformer/generator
+  config or generator input that a kustomization in its own or a parent directory names
+  (`skip-kustomization`, `skip-kustomize-patch`, `skip-kustomize`); a Helm chart's `Chart.yaml`,
+  `values*.yaml`, `templates/`, `charts/`, `ci/`, a `*.tpl` or `NOTES.txt` (`skip-helm`; a chart's
+  `crds/` is checked); a k8sgen layer `*.layer.yaml` (`skip-layer`); a JSON Schema (`*.schema.json`
+  or a top-level `$schema`), a Compose file, a JSON 6902 patch list, or any other YAML without
+  apiVersion and kind (`skip-json-schema`, `skip-other`, `skip-kustomize-patch`,
+  `skip-not-manifest`). A file using YAML k8sgen refuses in manifests (merge keys, tags,
+  duplicate keys) is skipped too when it holds no object and no spec key; otherwise the refusal
+  is an error.
+
+Notes never fail a run, not even with `--strict`; a mapping that has a spec key but also keys no
+spec has says so in its note (name it `*.k8sgen.yaml` to have it checked as a spec). Every run
+ends with one line on stderr: `summary: N objects checked (Kind n, …), S specs; M not checked
+(Kind n: why, …); F files skipped (why n, …); E errors, W warnings`. An object is "not checked"
+when no schema of its kind is known (a custom resource without its CRD, a kind k8sgen has no
+schema for).
+"""
+
 _TAIL = """
 ## Silencing
 
@@ -100,6 +132,7 @@ def render() -> str:
     out += [f"| `{i}` | {why} |\n" for i, why in references.RENDER_STOPS.items()]
     out.append(_LINT)
     out += [f"| `{i}` | {doc} |\n" for i, doc in lint.LINT_RULES]
+    out.append(_INPUTS)
     out.append(_TAIL)
     return "".join(out)
 
