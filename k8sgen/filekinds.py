@@ -189,7 +189,7 @@ def kustomize_reference(path: str) -> Skip | None:
             hit = _named_files(kfile).get(target)
             if hit is not None:
                 reason, what = hit
-                rule = "skip-kustomize-patch" if reason == "kustomize patch" else "skip-kustomize"
+                rule = {"kustomize patch": "skip-kustomize-patch", "Helm chart": "skip-helm"}.get(reason, "skip-kustomize")
                 return Skip(rule, reason, f"{what} named by {_show(kfile)}")
     return None
 

@@ -175,6 +175,8 @@ class ValidateRun:
 
 def validate_run(paths: Sequence[str], kube_version: str | None = None, ignore: Sequence[str] = ()) -> ValidateRun:
     """`validate_paths` with what the summary needs: the objects, specs and skipped files."""
+    import os
+
     from . import filekinds, inputs
     from .errors import EXIT_USAGE, InputError, sorted_problems
     from .validate import validate_manifests
@@ -193,7 +195,8 @@ def validate_run(paths: Sequence[str], kube_version: str | None = None, ignore: 
 
     for path in expanded.files:
         try:
-            s = filekinds.skip_by_path(path)
+            # A missing or unreadable file is reported as such, whatever its name.
+            s = filekinds.skip_by_path(path) if path == "-" or os.path.isfile(path) else None
             if s is not None:
                 skip(s, path)
                 continue
