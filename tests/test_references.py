@@ -320,3 +320,22 @@ def test_reference_rule_table_names_every_rule():
     assert {r[0] for r in references.REFERENCE_RULES} == {p[0] for _, _, exp in CASES.values() for p in exp}
     assert all(sev == "warning" and doc for _, sev, doc in references.REFERENCE_RULES)
     assert set(references.RENDER_STOPS) <= {r[0] for r in references.REFERENCE_RULES}
+
+
+def test_render_refuses_a_spec_that_contradicts_itself_and_validate_only_warns(tmp_path):
+    from conftest import run_cli
+
+    spec = tmp_path / "web.k8sgen.yaml"
+    spec.write_text("pods:\n  web:\n    image: nginx:1.27.3\n    labels: {app: web}\n    automountServiceAccountToken: false\n"
+                    "    resources: {limits: {memory: 64Mi}}\n    ports: [{name: http, port: 80}]\n"
+                    "services:\n  web:\n    selector: {app: web}\n    ports: ['80:htp']\n")
+    ran = run_cli("render", str(spec))
+    assert (ran.code, ran.out) == (1, "")
+    assert f"{spec}:11:13: error: Service/default/web: spec.ports[0].targetPort:" in ran.err and "(ref-target-port)" in ran.err
+    # The same objects as plain manifests: the API server accepts each, so only a warning.
+    manifests = tmp_path / "out.yaml"
+    spec.write_text(spec.read_text().replace("ports: ['80:htp']", "ports: ['80:http']"))
+    manifests.write_text(run_cli("render", str(spec)).out.replace("targetPort: http", "targetPort: htp"))
+    ran = run_cli("validate", str(manifests))
+    assert ran.code == 0 and "warning: Service/default/web: spec.ports[0].targetPort" in ran.err, ran
+    assert run_cli("validate", str(manifests), "--strict").code == 1
