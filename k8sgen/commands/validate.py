@@ -56,7 +56,7 @@ def summary(result) -> str:
     crds = _crd_kinds(result.objects)
     unchecked: dict = {}
     for p in result.problems:
-        if p.rule == "k8s-kind" and "not checked" in p.message and p.object:
+        if p.rule.startswith("k8s") and "not checked" in p.message and p.object:
             obj = by_id.get(p.object) or {}
             kind = p.object.split("/", 1)[0]
             key = (kind, _why_unchecked(obj, crds))
