@@ -133,18 +133,22 @@ def render(
 
 @app.command()
 def validate(
-    files: List[str] = typer.Argument(..., help="Spec files and/or Kubernetes manifest files.", metavar="FILE"),
+    files: List[str] = typer.Argument(..., help="Spec files, Kubernetes manifest files and directories (walked for .yaml, .yml, .json).", metavar="PATH"),
     kube_version: Optional[str] = KUBE_VERSION,
     strict: bool = STRICT,
     fmt: Format = FORMAT,
     profile: Optional[Profile] = PROFILE,
     report_file: Optional[str] = REPORT,
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Leave out paths matching PATTERN (a regex searched in the path, or a glob); repeatable.", metavar="PATTERN"),
 ) -> int:
-    """Check spec files and plain manifests (told apart by content); print every problem.
+    """Check specs, manifests and whole directories; print every problem and a summary.
+
+    Kustomize and Helm files and other YAML that is not a manifest are skipped with a note.
 
     \b
     Examples:
-      k8sgen validate app.yaml
+      k8sgen validate app.k8sgen.yaml
+      k8sgen validate . --ignore testdata
       k8sgen validate deploy/*.yaml --format json
       k8sgen validate specs/*.k8sgen.yaml --format sarif > k8sgen.sarif
       kubectl get pod web -o yaml > web.yaml && k8sgen validate web.yaml --strict
@@ -153,7 +157,7 @@ def validate(
 
     _stdin_once(files)
     return cmd.run(files, kube_version=kube_version, strict=strict, fmt=fmt.value, report_file=report_file,
-                   profile=profile.value if profile else None)
+                   profile=profile.value if profile else None, ignore=ignore or [])
 
 
 @app.command()

@@ -39,13 +39,14 @@ _RENDER_FILES = {
     "--force": ("force", True),
     "--fail-on-change": ("fail_on_change", True),
 }
+# validate's --ignore repeats (pre-commit hooks pass it in `args`): "append" collects a list.
 _OPTIONS = {
     "render": {**_COMMON, "--output": ("output", ("yaml", "json")), "-o": ("output", ("yaml", "json")), **_RENDER_FILES},
-    "validate": dict(_COMMON),
+    "validate": {**_COMMON, "--ignore": ("ignore", "append")},
 }
 _DEFAULTS = {
     "render": {"output": "yaml", "kube_version": None, "strict": False, "fmt": "parsable", "report_file": None, "profile": None},
-    "validate": {"kube_version": None, "strict": False, "fmt": "parsable", "report_file": None, "profile": None},
+    "validate": {"kube_version": None, "strict": False, "fmt": "parsable", "report_file": None, "profile": None, "ignore": []},
 }
 
 
@@ -87,6 +88,11 @@ def parse(argv: list[str]) -> tuple[str, list[str], dict] | None:
                 return None
             value = rest[i]
             i += 1
+        if allowed == "append":
+            if value.startswith("-"):
+                return None
+            values[param] = values[param] + [value]
+            continue
         if value.startswith("-") or (allowed is not None and value not in allowed):
             return None
         values[param] = value

@@ -106,7 +106,11 @@ def render_specs(specs: Sequence[SpecInput], kube_version: str | None = None, pr
         for kind, names in n.external.items():
             external.setdefault(kind, set()).update(names)
     manifests = [Manifest(obj=r.obj, locate=r.item.locate, ignore=r.item.ignore) for r in objects]
-    problems = validate_manifests(manifests, version, external, profile=profile, ignore=ignore)
+    # k8sgen made this whole set: the cross-object contradictions it could only have produced
+    # from a contradictory spec stop the output (validate.references.RENDER_STOPS).
+    from .validate.references import for_render
+
+    problems = for_render(validate_manifests(manifests, version, external, profile=profile, ignore=ignore))
     return Result(objects=objects, problems=sorted_problems(problems))
 
 
@@ -152,56 +156,110 @@ def render(spec: SpecInput, kube_version: str | None = None, strict: bool = Fals
 __all__ = ["render", "render_specs", "Result", "RenderedObject", "K8sgenError", "sort_key", "input_error"]
 
 
-def validate_paths(paths: Sequence[str], kube_version: str | None = None, profile: str | None = None,
-                   ignore: frozenset = frozenset()) -> tuple[list, int]:
-    """Validate spec files and plain manifest files (told apart by content) together.
+def validate_paths(paths: Sequence[str], kube_version: str | None = None, ignore: Sequence[str] = (),
+                   profile: str | None = None, silence: frozenset = frozenset()) -> tuple[list, int]:
+    """Validate spec files, manifest files and directories (walked) together.
+
+    `ignore` leaves out paths (patterns, as `--ignore`); `profile` and `silence` (rule ids, from
+    a repository's .k8sgen.yaml) are the lint settings of the run.
 
     Returns (problems, exit code floor): the floor is 2 when an input could not be read or
-    parsed, else 0; the caller raises it to 1 for errors.
+    parsed, else 0; the caller raises it to 1 for errors. Files that are neither specs nor
+    manifests (kustomize and Helm files, other YAML) come back as notes (k8sgen/filekinds.py).
     """
+    run = validate_run(paths, kube_version, ignore, profile=profile, silence=silence)
+    return run.problems, run.floor
+
+
+@dataclass
+class ValidateRun:
+    problems: list = field(default_factory=list)  # sorted; notes included
+    floor: int = 0
+    objects: list = field(default_factory=list)  # every object checked (manifests and rendered)
+    specs: int = 0
+    skipped: dict = field(default_factory=dict)  # reason -> number of files
+    ignored: int = 0
+
+
+def validate_run(paths: Sequence[str], kube_version: str | None = None, ignore: Sequence[str] = (),
+                 profile: str | None = None, silence: frozenset = frozenset()) -> ValidateRun:
+    """`validate_paths` with what the summary needs: the objects, specs and skipped files."""
+    import os
+
+    from . import filekinds, inputs
     from .errors import EXIT_USAGE, InputError, sorted_problems
     from .validate import validate_manifests
     from .validate.k8s_schema import normalize_version
 
     version = normalize_version(kube_version or default_kube_version())
-    problems: list[Problem] = []
-    floor = 0
+    filekinds.clear_caches()
+    expanded = inputs.expand(list(paths), inputs.Ignore(ignore))
+    run = ValidateRun(ignored=expanded.ignored)
+    problems: list[Problem] = list(expanded.problems)
     manifests: list = []
-    for path in paths:
+
+    def skip(s, file: str) -> None:
+        problems.append(s.note(file))
+        run.skipped[s.reason] = run.skipped.get(s.reason, 0) + 1
+
+    for path in expanded.files:
         try:
+            # A missing or unreadable file is reported as such, whatever its name.
+            s = filekinds.skip_by_path(path) if path == "-" or os.path.isfile(path) else None
+            if s is not None:
+                skip(s, path)
+                continue
             text, name = yamlio.read_text(path)
-            docs = yamlio.load_documents(text, name, mode="k8s")
-            if len(docs) == 1 and isinstance(docs[0].data, dict) and not is_manifest(docs[0].data):
-                result = render_specs([parse_spec_text(text, name)], version, profile=profile, ignore=ignore)
+            try:
+                docs = yamlio.load_documents(text, name, mode="k8s")
+            except InputError as e:
+                s = filekinds.lenient_skip(text, e.problems[0].rule if len(e.problems) == 1 else "")
+                if s is None:
+                    raise
+                skip(s, name)
+                continue
+            if filekinds.is_spec(path, text, docs):
+                run.specs += 1
+                result = render_specs([parse_spec_text(text, name)], version, profile=profile, ignore=silence)
                 problems.extend(result.problems)
+                run.objects.extend(r.obj for r in result.objects)
+                continue
+            s = filekinds.skip_by_content(path, docs)
+            if s is not None:
+                skip(s, name)
                 continue
             for doc in docs:
                 manifests.extend(_manifests_of(doc, problems))
         except InputError as e:
             problems.extend(e.problems)
-            floor = EXIT_USAGE
+            run.floor = EXIT_USAGE
         except K8sgenError as e:
             problems.extend(e.problems)
     if manifests:
-        problems.extend(validate_manifests(manifests, version, profile=profile, ignore=ignore))
-    return sorted_problems(problems), floor
+        problems.extend(validate_manifests(manifests, version, profile=profile, ignore=silence))
+        run.objects.extend(m.obj for m in manifests)
+    if any(p.rule == "input-unreadable" for p in expanded.problems):
+        run.floor = EXIT_USAGE
+    run.problems = sorted_problems(problems)
+    return run
 
 
 def _manifests_of(doc: Document, problems: list) -> list:
+    from .filekinds import meant_as_object
     from .validate import Manifest, ignored_rules
 
     data = doc.data
     if data is None:
         return []
-    if not is_manifest(data):
+    if not (is_manifest(data) or meant_as_object(data)):
         problems.append(Problem(
-            message="not a Kubernetes object (no apiVersion and kind) and not a k8sgen spec",
+            message="not a Kubernetes object (no apiVersion and kind), in a file of Kubernetes objects",
             rule="input-not-object",
             pos=doc.locate(()),
-            hint="a file is either one k8sgen spec, or Kubernetes manifests (several documents allowed)",
+            hint="every document of a manifest file is an object with apiVersion and kind (kubectl apply refuses the file otherwise)",
         ))
         return []
-    if data.get("kind") == "List" or (isinstance(data.get("kind"), str) and data["kind"].endswith("List") and isinstance(data.get("items"), list)):
+    if is_manifest(data) and (data.get("kind") == "List" or (isinstance(data.get("kind"), str) and data["kind"].endswith("List") and isinstance(data.get("items"), list))):
         out = []
         for i, item in enumerate(data.get("items") or []):
             if not is_manifest(item):

@@ -75,10 +75,14 @@ def github(problems: Iterable[Problem], color: bool = False) -> str:
     for p in problems:
         props = []
         if p.pos:
-            props += [f"file={_gh_escape(p.pos.file, True)}", f"line={p.pos.line}", f"col={p.pos.col}"]
+            props.append(f"file={_gh_escape(p.pos.file, True)}")
+            if p.pos.line:  # line 0 is "the file as a whole" (a skipped or missing file)
+                props += [f"line={p.pos.line}", f"col={p.pos.col}"]
         props.append(f"title={_gh_escape(p.rule, True)}")
         msg = _message(p) + (f" (hint: {p.hint})" if p.hint else "")
-        out.append(f"::{p.severity} {','.join(props)}::{_gh_escape(msg)}")
+        # GitHub's workflow commands are error, warning and notice.
+        level = "notice" if p.severity == "note" else p.severity
+        out.append(f"::{level} {','.join(props)}::{_gh_escape(msg)}")
     return "\n".join(out) + ("\n" if out else "")
 
 

@@ -55,6 +55,9 @@ SAME = [
     ["validate", "{tmp}/bad.yaml", "--format", "sarif"],
     ["validate", "{tmp}/bad.yaml", "--format", "junit", "--strict"],
     ["validate", "{tmp}/stream.yaml", "--report={tmp}/report.txt"],
+    ["validate", "{tmp}"],
+    ["validate", "{tmp}", "--ignore", "bad", "--ignore=missing", "--format", "github"],
+    ["validate", f"{EX}", "--ignore", "golden/.*", "--strict"],
 ]
 
 TO_TYPER = [
@@ -78,6 +81,8 @@ TO_TYPER = [
     ["validate", "x.yaml", "-o", "json"],
     ["validate", "x.yaml", "--profile", "strict"],
     ["render", "x.yaml", "--profile"],
+    ["validate", "x.yaml", "--ignore"],
+    ["validate", "x.yaml", "--ignore", "-x"],
     ["lint", "x.yaml"],
     ["version", "extra"],
     ["schema", "--help"],
@@ -121,7 +126,10 @@ def test_parsed_options():
         "render", ["a.yaml", "-"], {"output": "json", "kube_version": "1.36", "strict": True, "fmt": "github", "report_file": None, "profile": None},
     )
     assert fastpath.parse(["validate", "a.yaml", "--profile", "recommended"]) == (
-        "validate", ["a.yaml"], {"kube_version": None, "strict": False, "fmt": "parsable", "report_file": None, "profile": "recommended"},
+        "validate", ["a.yaml"], {"kube_version": None, "strict": False, "fmt": "parsable", "report_file": None, "profile": "recommended", "ignore": []},
+    )
+    assert fastpath.parse(["validate", ".", "--ignore", "testdata", "--ignore=*.tpl"]) == (
+        "validate", ["."], {"kube_version": None, "strict": False, "fmt": "parsable", "report_file": None, "profile": None, "ignore": ["testdata", "*.tpl"]},
     )
 
 

@@ -111,9 +111,15 @@ def test_manifest_is_valid_for_pre_commit():
         ("web.k8sgen.yml", {"k8sgen-validate", "k8sgen-render", "k8sgen-check"}),
         ("deploy/pod.yaml", {"k8sgen-validate"}),
         ("manifests/web/v1_pod_web.yaml", {"k8sgen-validate"}),
-        ("manifests/web/kustomization.yaml", set()),
+        # Manifests wherever they are; what is not a manifest is told apart by k8sgen (a note).
+        ("manifests/web/kustomization.yaml", {"k8sgen-validate"}),
+        ("specs/web.yaml", {"k8sgen-validate"}),
+        ("envs/prod/app/service.yaml", {"k8sgen-validate"}),
+        ("charts/web/templates/deployment.yaml", {"k8sgen-validate"}),
+        ("install.json", {"k8sgen-validate"}),
+        # Hidden directories are left out, as `k8sgen validate DIR` leaves them out.
         (".github/workflows/ci.yaml", set()),
-        ("specs/web.yaml", set()),
+        ("deploy/.cache/x.yaml", set()),
     ],
 )
 def test_hook_file_patterns(path, hooks):
@@ -122,6 +128,12 @@ def test_hook_file_patterns(path, hooks):
         if re.search(h.get("files", ""), path) and not re.search(h.get("exclude", "^$"), path):
             matched.add(h["id"])
     assert matched == hooks
+
+
+def test_validate_hook_sees_the_whole_set_at_once():
+    # Cross-object warnings depend on the set: one process, whatever pre-commit's batches.
+    [hook] = [h for h in HOOKS if h["id"] == "k8sgen-validate"]
+    assert hook["require_serial"] is True and set(hook["types_or"]) == {"yaml", "json"}
 
 
 def _all_hooks(project: Path, hook_repo: Path, home: str) -> subprocess.CompletedProcess:
@@ -253,3 +265,31 @@ def test_warnings_are_shown_on_a_passing_commit(project, committing):
     assert r.returncode == 0, r.stdout + r.stderr
     assert re.search(r"k8sgen validate\.+Passed", r.stdout + r.stderr)
     assert "warning: Pod/" in r.stdout + r.stderr and "(lint-image-tag)" in r.stdout + r.stderr
+
+
+# --- a whole repository through the validate hook -----------------------------------------------
+
+
+def test_a_realistic_repository_passes_the_validate_hook(project, hook_repo, shared_home):
+    """tests/repos (install bundles, envs, variants, kustomize, a Helm chart, other YAML) committed
+    into a user's repository: `pre-commit run --all-files` passes with the fixtures ignored, and
+    fails at their file:line:col without."""
+    shutil.copytree(ROOT / "tests" / "repos", project / "repo")
+    rev = _git(hook_repo, "rev-parse", "HEAD").stdout.strip()
+    e = _git_env()
+    e["PRE_COMMIT_HOME"] = shared_home
+
+    def run(args: str) -> subprocess.CompletedProcess:
+        (project / ".pre-commit-config.yaml").write_text(
+            f"repos:\n- repo: {hook_repo}\n  rev: {rev}\n  hooks:\n  - id: k8sgen-validate\n{args}"
+        )
+        _git(project, "add", "-A")
+        return subprocess.run([*_pre_commit(), "run", "--all-files", "--color", "never"], cwd=project,
+                              capture_output=True, text=True, env=e, timeout=900)
+
+    r = run("    args: [--ignore, testdata]\n")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert re.search(r"k8sgen validate\.+Passed", r.stdout)
+    r = run("")
+    assert r.returncode == 1
+    assert "repo/testdata/invalid/service-bad-port.yaml:9:11: error: Service/broken-svc: spec.ports[0].port" in r.stdout, r.stdout

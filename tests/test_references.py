@@ -26,7 +26,7 @@ from k8s_objects import (
 
 from k8sgen import validate
 from k8sgen.fieldpath import format_path, object_id
-from k8sgen.validate import Context, Manifest, references
+from k8sgen.validate import Context, Manifest, references, refindex
 
 
 def run(objs, external=None):
@@ -34,7 +34,8 @@ def run(objs, external=None):
     return sorted((p.rule, p.severity, object_id(o), format_path(p.path)) for p, o in references.check(ctx))
 
 
-W, E = "warning", "error"
+# Every cross-object finding is a warning in `validate`: the API server never looks at other objects.
+W = "warning"
 HTTP = [{"name": "http", "containerPort": 8080}]
 
 CASES = {
@@ -55,16 +56,16 @@ CASES = {
     "named targetPort exposed by a sidecar": (
         [pod(containers=[ctr(), ctr(name="side", ports=HTTP)]), svc(ports=[{"port": 80, "targetPort": "http"}])], {}, []),
     "named targetPort missing": ([pod(containers=[ctr(ports=HTTP)]), svc(ports=[{"port": 80, "targetPort": "web"}])], {}, [
-        ("ref-target-port", E, "Service/web", "spec.ports[0].targetPort")]),
+        ("ref-target-port", W, "Service/web", "spec.ports[0].targetPort")]),
     "named targetPort with another protocol": (
         [pod(containers=[ctr(ports=[{"name": "dns", "containerPort": 53, "protocol": "UDP"}])]),
          svc(ports=[{"port": 53, "targetPort": "dns", "protocol": "TCP"}])], {}, [
-        ("ref-target-port", E, "Service/web", "spec.ports[0].targetPort")]),
+        ("ref-target-port", W, "Service/web", "spec.ports[0].targetPort")]),
     "named targetPort of a sidecar init container": (
         [pod(initContainers=[ctr("proxy", ports=HTTP, restartPolicy="Always")]), svc(ports=[{"port": 80, "targetPort": "http"}])], {}, []),
     "named targetPort of a plain init container": (
         [pod(initContainers=[ctr("setup", ports=HTTP)]), svc(ports=[{"port": 80, "targetPort": "http"}])], {}, [
-        ("ref-target-port", E, "Service/web", "spec.ports[0].targetPort")]),
+        ("ref-target-port", W, "Service/web", "spec.ports[0].targetPort")]),
     "numeric targetPort is not checked": ([pod(), svc(ports=[{"port": 80, "targetPort": 9999}])], {}, []),
     # --- ref-service-account
     "pod service account defined": ([pod(serviceAccountName="builder"), sa()], {}, []),
@@ -100,24 +101,27 @@ CASES = {
     "endpoints matching a selectorless service": ([svc("db", selector=False, ports=[{"name": "http", "port": 80}]), endpoints()], {}, []),
     "endpoints with explicit matching targetPort": (
         [svc("db", selector=False, ports=[{"name": "http", "port": 80, "targetPort": 5432}]), endpoints(ports=[{"name": "http", "port": 5432}])], {}, []),
-    "endpoints without service": ([endpoints()], {}, [("ref-endpoints", E, "Endpoints/db", "metadata.name")]),
+    "endpoints without service": ([endpoints(), svc("other", selector=False)], {}, [("ref-endpoints", W, "Endpoints/db", "metadata.name")]),
+    # Book-style repositories keep the Service in another file: with no Service at all in the
+    # set, it is elsewhere, as with pods and Services.
+    "endpoints alone, its service in another file": ([endpoints()], {}, []),
     "endpoints of a service with selector": ([svc("db"), pod("db"), endpoints()], {}, [("ref-endpoints", W, "Endpoints/db", "metadata.name")]),
     "endpoints port name mismatch": ([svc("db", selector=False), endpoints(ports=[{"name": "web", "port": 80}])], {}, [
-        ("ref-endpoints", E, "Endpoints/db", "subsets[0].ports[0].name")]),
+        ("ref-endpoints", W, "Endpoints/db", "subsets[0].ports[0].name")]),
     "endpoints unnamed port for a named service port": ([svc("db", selector=False), endpoints(ports=[{"port": 80}])], {}, [
-        ("ref-endpoints", E, "Endpoints/db", "subsets[0].ports[0]")]),
+        ("ref-endpoints", W, "Endpoints/db", "subsets[0].ports[0]")]),
     "endpoints port number mismatch": ([svc("db", selector=False), endpoints(ports=[{"name": "http", "port": 8080}])], {}, [
-        ("ref-endpoints", E, "Endpoints/db", "subsets[0].ports[0].port")]),
+        ("ref-endpoints", W, "Endpoints/db", "subsets[0].ports[0].port")]),
     "endpoints of an external service": ([endpoints()], {"Service": {"default/db"}}, []),
     "endpointslice of a selectorless service": ([svc("db", selector=False), endpoint_slice()], {}, []),
-    "endpointslice of a missing service": ([endpoint_slice(service="nope")], {}, [
-        ("ref-endpoints", E, "EndpointSlice/db-1", "metadata.labels[kubernetes.io/service-name]")]),
+    "endpointslice of a missing service": ([endpoint_slice(service="nope"), svc("db", selector=False)], {}, [
+        ("ref-endpoints", W, "EndpointSlice/db-1", "metadata.labels[kubernetes.io/service-name]")]),
     "endpointslice without service label": ([endpoint_slice(service=None)], {}, [
         ("ref-endpoints", W, "EndpointSlice/db-1", "metadata.labels")]),
     "endpointslice of a service with selector": ([svc("db"), pod("db"), endpoint_slice()], {}, [
         ("ref-endpoints", W, "EndpointSlice/db-1", "metadata.labels[kubernetes.io/service-name]")]),
     "endpointslice port name mismatch": ([svc("db", selector=False), endpoint_slice(ports=[{"name": "pg", "port": 5432}])], {}, [
-        ("ref-endpoints", E, "EndpointSlice/db-1", "ports[0].name")]),
+        ("ref-endpoints", W, "EndpointSlice/db-1", "ports[0].name")]),
     # --- ref-subdomain
     "subdomain with headless service selecting the pod": ([pod(subdomain="web"), svc(clusterIP="None")], {}, []),
     "subdomain without service": ([pod(subdomain="web")], {}, [("ref-subdomain", W, "Pod/web", "spec.subdomain")]),
@@ -128,14 +132,14 @@ CASES = {
     # --- ref-container-name
     "resourceFieldRef to own container": ([pod(containers=[ctr(env=[{"name": "M", "valueFrom": {"resourceFieldRef": {"containerName": "app", "resource": "limits.memory"}}}])])], {}, []),
     "resourceFieldRef to missing container": ([pod(containers=[ctr(env=[{"name": "M", "valueFrom": {"resourceFieldRef": {"containerName": "ap", "resource": "limits.memory"}}}])])], {}, [
-        ("ref-container-name", E, "Pod/web", "spec.containers[0].env[0].valueFrom.resourceFieldRef.containerName")]),
+        ("ref-container-name", W, "Pod/web", "spec.containers[0].env[0].valueFrom.resourceFieldRef.containerName")]),
     "downwardAPI volume to missing container": ([pod(volumes=[{"name": "d", "downwardAPI": {"items": [
         {"path": "m", "resourceFieldRef": {"containerName": "app"}},
         {"path": "n", "resourceFieldRef": {"containerName": "nope"}}]}}])], {}, [
-        ("ref-container-name", E, "Pod/web", "spec.volumes[0].downwardAPI.items[1].resourceFieldRef.containerName")]),
+        ("ref-container-name", W, "Pod/web", "spec.volumes[0].downwardAPI.items[1].resourceFieldRef.containerName")]),
     "projected downwardAPI to missing container": ([pod(volumes=[{"name": "d", "projected": {"sources": [{"downwardAPI": {"items": [
         {"path": "n", "resourceFieldRef": {"containerName": "nope"}}]}}]}}])], {}, [
-        ("ref-container-name", E, "Pod/web", "spec.volumes[0].projected.sources[0].downwardAPI.items[0].resourceFieldRef.containerName")]),
+        ("ref-container-name", W, "Pod/web", "spec.volumes[0].projected.sources[0].downwardAPI.items[0].resourceFieldRef.containerName")]),
     # --- ref-config
     "configMapKeyRef present": ([pod(containers=[ctr(env=[{"name": "K", "valueFrom": {"configMapKeyRef": {"name": "cfg", "key": "key"}}}])]), configmap()], {}, []),
     "configMapKeyRef missing": ([pod(containers=[ctr(env=[{"name": "K", "valueFrom": {"configMapKeyRef": {"name": "cfg", "key": "key"}}}])])], {}, [
@@ -164,8 +168,8 @@ CASES = {
     "config in another namespace": ([pod(ns="a", volumes=[{"name": "a", "configMap": {"name": "cfg"}}]), configmap(ns="b")], {}, [
         ("ref-config", W, "Pod/a/web", "spec.volumes[0].configMap.name")]),
     # --- ref-duplicate
-    "duplicate object": ([sa(), sa()], {}, [("ref-duplicate", E, "ServiceAccount/builder", "metadata.name")]),
-    "missing namespace duplicates default": ([sa(), sa(ns="default")], {}, [("ref-duplicate", E, "ServiceAccount/default/builder", "metadata.name")]),
+    "duplicate object": ([sa(), sa()], {}, [("ref-duplicate", W, "ServiceAccount/builder", "metadata.name")]),
+    "missing namespace duplicates default": ([sa(), sa(ns="default")], {}, [("ref-duplicate", W, "ServiceAccount/default/builder", "metadata.name")]),
     "nameless objects are not duplicates": ([{"apiVersion": "v1", "kind": "Pod", "metadata": {"generateName": "x-"}}] * 2, {}, []),
     "same name in other namespace or kind": ([sa(), sa(ns="ci"), configmap("builder")], {}, []),
 }
@@ -193,10 +197,86 @@ def test_duplicate_points_at_the_first_definition():
     from k8sgen.errors import SourcePos
 
     first = Manifest(sa(), locate=lambda path, key: SourcePos("a.yaml", 3, 9))
-    ctx = Context(kube_version=(1, 37), manifests=[first, Manifest(sa())])
+    ctx = Context(kube_version=(1, 37), manifests=[first, Manifest(sa(), locate=lambda path, key: SourcePos("a.yaml", 9, 9))])
     [(p, obj)] = list(references.check(ctx))
     assert obj is ctx.manifests[1].obj and p.extra_pos == (SourcePos("a.yaml", 3, 9),)
-    assert "first at a.yaml:3:9" in p.message
+    assert "first at a.yaml:3:9" in p.message and "in this file" in p.message
+    assert p.severity == "warning"
+
+
+# --- sets laid out as repositories lay them out ---------------------------------------------------
+
+
+def at(obj: dict, file: str) -> Manifest:
+    from k8sgen.errors import SourcePos
+
+    return Manifest(obj, locate=lambda path, key: SourcePos(file, 1, 1))
+
+
+def run_at(placed):
+    ctx = Context(kube_version=(1, 37), manifests=[at(o, f) for o, f in placed])
+    return sorted((p.rule, object_id(o), format_path(p.path), ctx_file(ctx, o)) for p, o in references.check(ctx))
+
+
+def ctx_file(ctx, obj):
+    return next(m.locate((), False).file for m in ctx.manifests if m.obj is obj)
+
+
+LAYOUTS = {
+    "same name in envs/dev and envs/prod": ([(sa(), "envs/dev/sa.yaml"), (sa(), "envs/prod/sa.yaml")], []),
+    "provider variants side by side": ([(svc(selector=False), "deploy/aws/deploy.yaml"), (svc(selector=False), "deploy/kind/deploy.yaml"),
+                                        (svc(selector=False), "deploy/deploy.yaml")], []),
+    "twice in one file": ([(sa(), "a/sa.yaml"), (sa(), "a/sa.yaml")], [
+        ("ref-duplicate", "ServiceAccount/builder", "metadata.name", "a/sa.yaml")]),
+    "twice in one directory": ([(sa(), "a/one.yaml"), (sa(), "a/two.yaml")], [
+        ("ref-duplicate", "ServiceAccount/builder", "metadata.name", "a/two.yaml")]),
+    "a reference is satisfied from any directory": ([(pod(serviceAccountName="builder"), "apps/pod.yaml"), (sa(), "rbac/sa.yaml")], []),
+    "endpoints are compared with the service of their own directory": ([
+        (svc("db", selector=False, ports=[{"name": "pg", "port": 5432, "targetPort": 5432}]), "envs/dev/svc.yaml"),
+        (endpoints(ports=[{"name": "pg", "port": 5432}]), "envs/dev/ep.yaml"),
+        (svc("db", selector=False, ports=[{"name": "pg", "port": 5432, "targetPort": 6432}]), "envs/prod/svc.yaml"),
+        (endpoints(ports=[{"name": "pg", "port": 6432}]), "envs/prod/ep.yaml")], []),
+    "a mismatch is reported in its own directory only": ([
+        (svc("db", selector=False, ports=[{"name": "pg", "port": 5432, "targetPort": 5432}]), "envs/dev/svc.yaml"),
+        (endpoints(ports=[{"name": "pg", "port": 5432}]), "envs/dev/ep.yaml"),
+        (svc("db", selector=False, ports=[{"name": "pg", "port": 5432, "targetPort": 6432}]), "envs/prod/svc.yaml"),
+        (endpoints(ports=[{"name": "pg", "port": 5432}]), "envs/prod/ep.yaml")], [
+        ("ref-endpoints", "Endpoints/db", "subsets[0].ports[0].port", "envs/prod/ep.yaml")]),
+    "endpoints whose service is in another directory": ([
+        (svc("db", selector=False, ports=[{"name": "http", "port": 80}]), "svc/db.yaml"), (endpoints(), "ep/db.yaml")], []),
+    "target ports are looked up in the pods of the service's directory": ([
+        (pod(containers=[ctr(ports=HTTP)]), "envs/dev/pod.yaml"), (svc(ports=[{"port": 80, "targetPort": "http"}]), "envs/dev/svc.yaml"),
+        (pod(containers=[ctr(ports=[{"name": "web", "containerPort": 8080}])]), "envs/prod/pod.yaml"),
+        (svc(ports=[{"port": 80, "targetPort": "http"}]), "envs/prod/svc.yaml")], [
+        ("ref-target-port", "Service/web", "spec.ports[0].targetPort", "envs/prod/svc.yaml")]),
+    "every copy of a service is checked, not only the first": ([
+        (pod(), "envs/dev/pod.yaml"), (svc(), "envs/dev/svc.yaml"), (svc(selector={"app": "nope"}), "envs/prod/svc.yaml")], [
+        ("ref-service-selector", "Service/web", "spec.selector", "envs/prod/svc.yaml")]),
+}
+
+
+@pytest.mark.parametrize("placed,expected", LAYOUTS.values(), ids=LAYOUTS.keys())
+def test_repository_layouts(placed, expected):
+    assert run_at(placed) == sorted(expected)
+
+
+def test_render_turns_the_contradictions_into_errors():
+    from k8sgen.errors import Problem
+
+    found = [Problem(message="m", rule=r, severity="warning") for r in ("ref-target-port", "ref-config", "ref-endpoints", "ref-container-name")]
+    assert [p.severity for p in references.for_render(found)] == ["error", "warning", "error", "error"]
+    assert all(why for why in references.RENDER_STOPS.values())
+
+
+def test_identical_selectors_are_resolved_once(monkeypatch):
+    """2,000 Services with one selector over 2,000 pods: one scan, not 4 million comparisons."""
+    calls = []
+    real = references._selects
+    monkeypatch.setattr(refindex, "_selects", lambda s, l: calls.append(1) or real(s, l))
+    objs = [pod(f"p{i}", labels={"app": "shop"}, containers=[ctr(ports=HTTP)]) for i in range(2000)]
+    objs += [svc(f"s{i}", selector={"app": "shop"}, ports=[{"port": 80, "targetPort": "http"}]) for i in range(2000)]
+    assert run(objs) == []
+    assert 0 < len(calls) <= 2 * 2000
 
 
 def test_malformed_objects_do_not_crash():
@@ -238,4 +318,24 @@ def test_silencing_by_annotation(runner):
 
 def test_reference_rule_table_names_every_rule():
     assert {r[0] for r in references.REFERENCE_RULES} == {p[0] for _, _, exp in CASES.values() for p in exp}
-    assert all(sev in ("error", "warning") and doc for _, sev, doc in references.REFERENCE_RULES)
+    assert all(sev == "warning" and doc for _, sev, doc in references.REFERENCE_RULES)
+    assert set(references.RENDER_STOPS) <= {r[0] for r in references.REFERENCE_RULES}
+
+
+def test_render_refuses_a_spec_that_contradicts_itself_and_validate_only_warns(tmp_path):
+    from conftest import run_cli
+
+    spec = tmp_path / "web.k8sgen.yaml"
+    spec.write_text("pods:\n  web:\n    image: nginx:1.27.3\n    labels: {app: web}\n    automountServiceAccountToken: false\n"
+                    "    resources: {limits: {memory: 64Mi}}\n    ports: [{name: http, port: 80}]\n"
+                    "services:\n  web:\n    selector: {app: web}\n    ports: ['80:htp']\n")
+    ran = run_cli("render", str(spec))
+    assert (ran.code, ran.out) == (1, "")
+    assert f"{spec}:11:13: error: Service/default/web: spec.ports[0].targetPort:" in ran.err and "(ref-target-port)" in ran.err
+    # The same objects as plain manifests: the API server accepts each, so only a warning.
+    manifests = tmp_path / "out.yaml"
+    spec.write_text(spec.read_text().replace("ports: ['80:htp']", "ports: ['80:http']"))
+    manifests.write_text(run_cli("render", str(spec)).out.replace("targetPort: http", "targetPort: htp"))
+    ran = run_cli("validate", str(manifests))
+    assert ran.code == 0 and "warning: Service/default/web: spec.ports[0].targetPort" in ran.err, ran
+    assert run_cli("validate", str(manifests), "--strict").code == 1

@@ -20,10 +20,42 @@ the ClusterRoles `cluster-admin`, `admin`, `edit`, `view` and `system:*`). Objec
 namespace are in `default`. External declarations look like
 `{"ServiceAccount": {"ns/name"}, "ClusterRole": {"name"}, "Secret": {"prod/*"}}` (globs allowed;
 an entry without a namespace means `default`). A Service is not reported as selecting nothing when
-the set holds no pods at all: its pods are then managed elsewhere.
+the set holds no pods at all: its pods are then managed elsewhere; likewise an Endpoints object or
+EndpointSlice whose Service is missing is reported only when the set holds some Service.
+
+Every cross-object finding is a **warning** in `k8sgen validate`: the API server validates each
+object on its own (an Endpoints object is accepted without its Service; a `containerName` naming no
+container fails only in the kubelet), so none of them is a rejection. `--strict` makes them fail.
+
+The set follows how repositories are laid out. Objects in different directories are different
+sets — `envs/dev` and `envs/prod`, provider variants side by side, a kustomize base and its
+overlays — so the same kind/namespace/name in two directories is not a duplicate; twice in one
+file or one directory it is (`kubectl apply` would let the last one win). A reference is satisfied
+by an object from any file or directory of the run; where two objects are compared (an Endpoints
+object and its Service, a Service and the pods it selects), the partner from the same directory is
+preferred. The pass is linear in the number of objects (objects indexed by kind, namespace and name,
+pods by namespace and label; one lookup per distinct selector).
+
+Per-object results (schema, API-server rules, lint) do not depend on which other files are
+validated in the same run; cross-object warnings do, so the `k8sgen-validate` pre-commit hook sets
+`require_serial: true` (pre-commit then passes all files to one process, split only when the
+command line would be too long).
 
 | id | severity | checks |
 | --- | --- | --- |
+"""
+
+_RENDER = """
+### In `k8sgen render`
+
+In `render` k8sgen made every object of the set itself, from specs, so a cross-object finding can
+only come from a contradiction inside the specs (or from k8sgen). These stop the output (exit 1,
+nothing printed); every other finding stays a warning, because the objects it names (a Secret, a
+ServiceAccount, a Role) are normally created elsewhere and declared under `external:`. A spec's
+`ignore:` can still silence them, as any warning.
+
+| id | why it stops render |
+| --- | --- |
 """
 
 _LINT = """
@@ -104,6 +136,38 @@ the RFC 5952 canonical-form warning for IPv6 addresses and the PersistentVolumeC
 ephemeral volumes.
 """
 
+_INPUTS = """
+## What `k8sgen validate` reads
+
+Named files are read as given; directories are walked (`.yaml`, `.yml`, `.json`; hidden
+directories skipped; `--ignore PATTERN`, repeatable, leaves out paths that match it as a regular
+expression or as a glob). Each file is told apart by what it is, never by the other files of the
+run (k8sgen/filekinds.py):
+
+- a **k8sgen spec** when its name is `k8sgen.yaml` or `*.k8sgen.yaml` (`.yml` too), when line 1 is
+  the modeline `# yaml-language-server: $schema=…/k8sgen.schema.json` that `k8sgen init` writes,
+  or, for specs named otherwise, when it is one mapping without apiVersion/kind whose top-level
+  keys are all spec keys and include `pods`, `services`, `serviceAccounts`, `roles` or `bindings`;
+- **Kubernetes manifests** when its documents have apiVersion and kind;
+- otherwise it is **skipped with one note**: a kustomization, or a patch, transformer/generator
+  config or generator input that a kustomization in its own or a parent directory names
+  (`skip-kustomization`, `skip-kustomize-patch`, `skip-kustomize`); a Helm chart's `Chart.yaml`,
+  `values*.yaml`, `templates/`, `charts/`, `ci/`, a `*.tpl` or `NOTES.txt` (`skip-helm`; a chart's
+  `crds/` is checked); a k8sgen layer `*.layer.yaml` (`skip-layer`); a JSON Schema (`*.schema.json`
+  or a top-level `$schema`), a Compose file, a JSON 6902 patch list, or any other YAML without
+  apiVersion and kind (`skip-json-schema`, `skip-other`, `skip-kustomize-patch`,
+  `skip-not-manifest`). A file using YAML k8sgen refuses in manifests (merge keys, tags,
+  duplicate keys) is skipped too when it holds no object and no spec key; otherwise the refusal
+  is an error.
+
+Notes never fail a run, not even with `--strict`; a mapping that has a spec key but also keys no
+spec has says so in its note (name it `*.k8sgen.yaml` to have it checked as a spec). Every run
+ends with one line on stderr: `summary: N objects checked (Kind n, …), S specs; M not checked
+(Kind n: why, …); F files skipped (why n, …); E errors, W warnings`. An object is "not checked"
+when no schema of its kind is known (a custom resource without its CRD, a kind k8sgen has no
+schema for).
+"""
+
 _TAIL = """
 ## Silencing
 
@@ -135,6 +199,8 @@ def render() -> str:
 
     out = [_HEAD]
     out += [f"| `{i}` | {sev} | {doc} |\n" for i, sev, doc in references.REFERENCE_RULES]
+    out.append(_RENDER)
+    out += [f"| `{i}` | {why} |\n" for i, why in references.RENDER_STOPS.items()]
     out.append(_LINT)
     out += [f"| `{i}` | {_level(lint.LINT_LEVELS[i])} | {doc} |\n" for i, doc in lint.LINT_RULES]
     out.append(_API_WARNINGS)
@@ -144,6 +210,7 @@ def render() -> str:
         out.append(f"### {tool} ({covered} of {len(checks)} checks covered)\n\n| check | default | k8sgen | note |\n| --- | --- | --- | --- |\n")
         out += [_peer_row(p) for p in sorted(checks, key=lambda p: p.name.lower())]
         out.append("\n")
+    out.append(_INPUTS)
     out.append(_TAIL.lstrip("\n"))
     return "".join(out)
 

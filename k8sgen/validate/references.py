@@ -7,146 +7,78 @@ An object named by a reference exists when it is in the set, when it is declared
 (`ctx.external`, e.g. `{"ServiceAccount": {"ns/name"}, "ClusterRole": {"view"}}`; an entry
 without a namespace means "default", and entries may be globs such as `prod/*`), or when Kubernetes creates it itself (the "default"
 ServiceAccount, the built-in ClusterRoles). Objects without a namespace are in "default".
+
+Every finding here is a WARNING: the API server never looks at other objects when it validates
+one (an Endpoints object is accepted without its Service, a resourceFieldRef.containerName naming
+no container fails only in the kubelet). `render`, which made the whole set itself, turns the
+findings listed in `RENDER_STOPS` into errors (docs/checks.md says why).
+
+Repositories keep alternatives side by side (envs/dev and envs/prod, provider variants, a base and
+its overlays), so a directory is one set: the same object twice in one directory is a duplicate,
+in two directories it is two variants. A reference is satisfied by an object anywhere in the run;
+where the checks compare two objects (an Endpoints and its Service, a Service and its pods), the
+partner in the same directory is preferred. Everything is looked up through dictionaries built
+once, so the pass is linear in the number of objects.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from fnmatch import fnmatchcase
+from dataclasses import replace
 
 from ..errors import Problem
 from . import Context
-from .pods import PodView, as_dict, as_list, labels_of, name_of, namespace_of, pod_view
+from .pods import PodView, as_dict, as_list, labels_of, name_of
+from .refindex import (  # noqa: F401  (re-exported: tests and lint use them from here)
+    CLUSTER_SCOPED,
+    _Index,
+    _index,
+    _selects,
+    api_group,
+    external_has,
+    scope_of,
+    source_dir,
+    source_file,
+)
 
 Found = Iterator[tuple[Problem, dict]]
-
-# Kinds without a namespace; everything else is namespaced ("default" when unset).
-CLUSTER_SCOPED = frozenset({
-    "Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "StorageClass",
-    "CustomResourceDefinition", "PriorityClass", "IngressClass", "RuntimeClass",
-    "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "APIService", "CSIDriver",
-})
 
 # ClusterRoles every cluster has (bootstrap policy); `system:*` ones are matched by prefix.
 BUILTIN_CLUSTER_ROLES = frozenset({"cluster-admin", "admin", "edit", "view"})
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
-# (id, severity, one-line doc), for the docs.
+# (id, severity, one-line doc), for the docs. Every cross-object finding is a warning in
+# `validate`; see RENDER_STOPS for `render`.
 REFERENCE_RULES: list[tuple[str, str, str]] = [
-    ("ref-duplicate", "error", "Two objects with the same API group, kind, namespace and name."),
+    ("ref-duplicate", "warning", "The same API group, kind, namespace and name twice in one file or one directory (kubectl apply lets the last one win); other directories are other sets."),
     ("ref-service-selector", "warning", "A Service selector matches no Pod (or pod template) in its namespace."),
-    ("ref-target-port", "error", "A named targetPort is not a named containerPort (same protocol) of any selected pod."),
+    ("ref-target-port", "warning", "A named targetPort is not a named containerPort (same protocol) of any selected pod."),
     ("ref-service-account", "warning", "A pod's serviceAccountName names no ServiceAccount in the set."),
     ("ref-role", "warning", "A binding's roleRef names no Role/ClusterRole in the set (built-in ClusterRoles exist)."),
     ("ref-subject", "warning", "A binding's ServiceAccount subject names no ServiceAccount in the set."),
-    ("ref-endpoints", "error", "Endpoints/EndpointSlices without their Service, with ports it lacks, or for a Service with a selector (warning)."),
+    ("ref-endpoints", "warning", "Endpoints/EndpointSlices without their Service (when the set holds Services), with ports it lacks or numbers other than its targetPort, or for a Service with a selector."),
     ("ref-subdomain", "warning", "A pod subdomain without a headless Service of that name selecting the pod."),
-    ("ref-container-name", "error", "A resourceFieldRef.containerName names no container of the pod."),
+    ("ref-container-name", "warning", "A resourceFieldRef.containerName names no container of the pod."),
     ("ref-config", "warning", "A ConfigMap, Secret or PVC reference (or a key in it) that is not in the set and not optional."),
 ]
 
-
-def api_group(obj: dict) -> str:
-    av = obj.get("apiVersion")
-    return av.split("/")[0] if isinstance(av, str) and "/" in av else ""
-
-
-def scope_of(kind: str, obj: dict) -> str:
-    return "" if kind in CLUSTER_SCOPED else namespace_of(obj)
-
-
-@dataclass
-class _Index:
-    """The set, indexed the ways the checks look things up."""
-
-    objects: dict = field(default_factory=dict)  # (kind, ns, name) -> first obj
-    pods: list = field(default_factory=list)  # PodView for every pod and pod template
-    pods_by_ns: dict = field(default_factory=lambda: defaultdict(list))
-    external: dict = field(default_factory=dict)  # kind -> set of "ns/name" or "name"
-    _labels: dict = field(default_factory=dict)  # id(PodView) -> its labels, computed once
-    _by_label: dict = field(default_factory=dict)  # ns -> {(label, value): [PodView]}
-
-    def has(self, kind: str, ns: str, name: str) -> bool:
-        if (kind, ns, name) in self.objects:
-            return True
-        return external_has(self.external.get(kind) or (), "" if kind in CLUSTER_SCOPED else ns, name)
-
-    def get(self, kind: str, ns: str, name: str) -> dict | None:
-        return self.objects.get((kind, ns, name))
-
-    def pods_in(self, ns: str) -> list[PodView]:
-        return self.pods_by_ns.get(ns, [])
-
-    def pods_selected(self, ns: str, selector: dict) -> list[PodView]:
-        """The pods of a namespace whose labels match a selector, in set order.
-
-        Looked up through an index of (label, value) -> pods built once per namespace, so a set
-        of S Services and P pods costs about S + P, not S x P (which was 2 million label
-        comparisons for 1,000 apps). The candidates are still checked with `_selects`, so the
-        answer is exactly the full scan's.
-        """
-        pods = self.pods_in(ns)
-        try:
-            index = self._label_index(ns)
-            lists = [index.get((k, v), ()) for k, v in selector.items()]
-        except TypeError:  # an unhashable label or selector value (a malformed object)
-            lists = [pods]
-        if any(v is None for v in selector.values()):
-            lists = [pods]  # `labels.get(k) == None` also holds for pods without the label
-        candidates = min(lists, key=len) if lists else pods
-        return [p for p in candidates if _selects(selector, self.labels(p))]
-
-    def labels(self, pv: PodView) -> dict:
-        key = id(pv)
-        hit = self._labels.get(key)
-        if hit is None:
-            hit = self._labels[key] = pv.labels
-        return hit
-
-    def _label_index(self, ns: str) -> dict:
-        index = self._by_label.get(ns)
-        if index is None:
-            index = self._by_label[ns] = defaultdict(list)
-            for pv in self.pods_in(ns):
-                for k, v in self.labels(pv).items():
-                    try:
-                        index[(k, v)].append(pv)
-                    except TypeError:  # unhashable: equal to no hashable selector value
-                        pass
-        return index
+# The findings that stop `k8sgen render`, and why. In render k8sgen made every object of the set
+# from the specs, so these are contradictions inside the specs (or k8sgen's own bug), never a
+# partner that lives in another file: the output would be accepted by the API server and then not
+# work. Everything else stays a warning there too (a ServiceAccount or Secret created elsewhere is
+# normal).
+RENDER_STOPS: dict[str, str] = {
+    "ref-target-port": "the spec's Service sends traffic to a port name that no pod the spec selects exposes, so the Service never has ready endpoints",
+    "ref-endpoints": "k8sgen derives Endpoints and EndpointSlices from the Service in the same spec; a mismatch is k8sgen contradicting itself",
+    "ref-container-name": "k8sgen fills in resourceFieldRef.containerName from the spec; a name that is not a container of the pod makes the kubelet refuse to start it",
+}
 
 
-def external_has(entries, ns: str, name: str) -> bool:
-    """Whether `ns/name` (or `name` when cluster-scoped) is declared external.
-
-    An entry without a namespace means "default"; entries may be globs (`prod/*`, `*/creds`).
-    """
-    want = f"{ns}/{name}" if ns else name
-    for entry in entries:
-        if not isinstance(entry, str):
-            continue
-        full = entry if (not ns or "/" in entry) else f"default/{entry}"
-        if full == want or (("*" in full or "?" in full) and fnmatchcase(want, full)):
-            return True
-    return False
-
-
-def _index(ctx: Context) -> _Index:
-    idx = _Index(external={k: set(v) for k, v in (ctx.external or {}).items()})
-    for m in ctx.manifests:
-        obj = m.obj
-        if not isinstance(obj, dict) or not isinstance(obj.get("kind"), str):
-            continue
-        kind = obj["kind"]
-        idx.objects.setdefault((kind, scope_of(kind, obj), name_of(obj)), obj)
-        pv = pod_view(obj)
-        if pv is not None:
-            idx.pods.append(pv)
-            idx.pods_by_ns[pv.namespace].append(pv)
-    return idx
+def for_render(problems: list) -> list:
+    """The problems of a rendered set, with the RENDER_STOPS findings made errors."""
+    return [replace(p, severity="error") if p.rule in RENDER_STOPS and p.severity == "warning" else p for p in problems]
 
 
 def _str(value: object, default: str = "") -> str:
@@ -155,14 +87,6 @@ def _str(value: object, default: str = "") -> str:
 
 def _warning(message: str, rule: str, path: tuple, hint: str = "") -> Problem:
     return Problem(message=message, rule=rule, severity="warning", path=path, hint=hint)
-
-
-def _error(message: str, rule: str, path: tuple, hint: str = "") -> Problem:
-    return Problem(message=message, rule=rule, severity="error", path=path, hint=hint)
-
-
-def _selects(selector: dict, labels: dict) -> bool:
-    return all(labels.get(k) == v for k, v in selector.items())
 
 
 def _fmt_selector(selector: dict) -> str:
@@ -180,25 +104,35 @@ def _service_selector(svc: dict) -> dict:
 
 
 def _duplicates(ctx: Context) -> Found:
+    """The same object twice in one directory (so also in one file): kubectl apply keeps the last.
+
+    Objects from different directories are alternatives (envs/dev and envs/prod, provider
+    variants, a base and its overlay), not duplicates. Objects of unknown origin (the Python API
+    without positions) are one set.
+    """
     first: dict[tuple, object] = {}
     for m in ctx.manifests:
         obj = m.obj
         if not isinstance(obj, dict) or not isinstance(obj.get("kind"), str):
             continue
         kind = obj["kind"]
-        key = (api_group(obj), kind, scope_of(kind, obj), name_of(obj))
+        key = (api_group(obj), kind, scope_of(kind, obj), name_of(obj), source_dir(m))
         if not key[3]:
             continue  # nameless (generateName): the server picks distinct names
         if key not in first:
             first[key] = m
             continue
-        where = first[key].locate(("metadata", "name"), False)  # type: ignore[attr-defined]
+        other = first[key]
+        where = other.locate(("metadata", "name"), False)  # type: ignore[attr-defined]
         ns = f"{key[2]}/" if key[2] else ""
-        p = _error(
-            f"duplicate object: {kind} {ns}{key[3]} is defined more than once" + (f" (first at {where})" if where else ""),
+        same_file = source_file(other) == source_file(m)
+        place = "in this file" if same_file else "in this directory"
+        p = _warning(
+            f"duplicate object: {kind} {ns}{key[3]} is defined more than once {place}" + (f" (first at {where})" if where else ""),
             "ref-duplicate",
             ("metadata", "name"),
-            hint="rename one of them or remove the copy; kubectl apply would let the last one win",
+            hint="kubectl apply would let the last one win; remove the copy or rename one. Variants of one object "
+            "belong in separate directories (envs/dev, envs/prod)",
         )
         if where is not None:
             p = replace(p, extra_pos=(where,))
@@ -213,9 +147,7 @@ def _services(idx: _Index) -> Found:
         # No pod in the set at all: the pods are managed elsewhere (another file, a Helm chart),
         # so "selects nothing" would be said of every Service. Say it only when it can be true.
         return
-    for (kind, ns, name), svc in idx.objects.items():
-        if kind != "Service":
-            continue
+    for ns, name, svc in idx.by_kind.get("Service", ()):
         selector = _service_selector(svc)
         if not selector:
             continue
@@ -228,7 +160,25 @@ def _services(idx: _Index) -> Found:
                 hint="make the selector equal to (a subset of) the pod's labels",
             ), svc
             continue
-        yield from _target_ports(svc, selected)
+        if any(isinstance(as_dict(p).get("targetPort"), str) for p in as_list(as_dict(svc.get("spec")).get("ports"))):
+            yield from _target_ports(svc, *_named_near(idx, ns, selector, selected, svc))
+
+
+def _named_near(idx: _Index, ns: str, selector: dict, selected: list, svc: dict) -> tuple[dict, str]:
+    """(named ports, pod list for messages) of the selected pods, preferring those in the
+    Service's directory; computed once per (namespace, selector, directory)."""
+    where = idx.dir_of(svc)
+    try:
+        key = (ns, tuple(sorted(selector.items(), key=lambda kv: kv[0])), where)
+        hit = idx._named.get(key)
+    except TypeError:
+        key, hit = None, None
+    if hit is None:
+        near = [p for p in selected if idx.dir_of(p.obj) == where] or selected
+        hit = (_named_ports(near), ", ".join(sorted({f"{p.kind}/{p.name}" for p in near})))
+        if key is not None:
+            idx._named[key] = hit
+    return hit
 
 
 def _named_ports(pods: list[PodView]) -> dict:
@@ -246,8 +196,7 @@ def _named_ports(pods: list[PodView]) -> dict:
     return out
 
 
-def _target_ports(svc: dict, selected: list[PodView]) -> Found:
-    named = _named_ports(selected)
+def _target_ports(svc: dict, named: dict, pods: str) -> Found:
     for i, port in enumerate(as_list(as_dict(svc.get("spec")).get("ports"))):
         port = as_dict(port)
         target = port.get("targetPort")
@@ -256,7 +205,6 @@ def _target_ports(svc: dict, selected: list[PodView]) -> Found:
         protocol = _str(port.get("protocol"), "TCP")
         if protocol in named.get(target, ()):
             continue
-        pods = ", ".join(sorted({f"{p.kind}/{p.name}" for p in selected}))
         if target in named:
             msg = f'targetPort "{target}" is a {"/".join(sorted(named[target]))} port in the selected pods, not {protocol}'
         else:
@@ -264,7 +212,7 @@ def _target_ports(svc: dict, selected: list[PodView]) -> Found:
         known = ", ".join(sorted(named))
         hint = f"use one of the named container ports ({known}) or a port number" if known else (
             f"name the container port (ports: [{{name: {target}, containerPort: ...}}]) or use a port number")
-        yield _error(msg, "ref-target-port", ("spec", "ports", i, "targetPort"), hint=hint), svc
+        yield _warning(msg, "ref-target-port", ("spec", "ports", i, "targetPort"), hint=hint), svc
 
 
 # --- service accounts and RBAC ------------------------------------------------------------
@@ -295,35 +243,38 @@ def role_exists(idx: _Index, kind: str, ns: str, name: str) -> bool:
 
 
 def _bindings(idx: _Index) -> Found:
-    for (kind, ns, name), b in idx.objects.items():
-        if kind not in ("RoleBinding", "ClusterRoleBinding"):
+    for kind in ("RoleBinding", "ClusterRoleBinding"):
+        for ns, name, b in idx.by_kind.get(kind, ()):
+            yield from _binding(idx, kind, ns, b)
+
+
+def _binding(idx: _Index, kind: str, ns: str, b: dict) -> Found:
+    ref = as_dict(b.get("roleRef"))
+    rkind, rname = ref.get("kind"), ref.get("name")
+    named = rkind in ("Role", "ClusterRole") and isinstance(rname, str) and rname
+    if named and not role_exists(idx, rkind, ns, rname):
+        where = f' in namespace "{ns}"' if rkind == "Role" else ""
+        yield _warning(
+            f'roleRef names {rkind} "{rname}"{where}, which is not defined',
+            "ref-role",
+            ("roleRef", "name"),
+            hint=f"add the {rkind}, fix the name, or declare it external",
+        ), b
+    for i, s in enumerate(as_list(b.get("subjects"))):
+        s = as_dict(s)
+        sname = s.get("name")
+        if s.get("kind") != "ServiceAccount" or not isinstance(sname, str) or not sname:
             continue
-        ref = as_dict(b.get("roleRef"))
-        rkind, rname = ref.get("kind"), ref.get("name")
-        named = rkind in ("Role", "ClusterRole") and isinstance(rname, str) and rname
-        if named and not role_exists(idx, rkind, ns, rname):
-            where = f' in namespace "{ns}"' if rkind == "Role" else ""
-            yield _warning(
-                f'roleRef names {rkind} "{rname}"{where}, which is not defined',
-                "ref-role",
-                ("roleRef", "name"),
-                hint=f"add the {rkind}, fix the name, or declare it external",
-            ), b
-        for i, s in enumerate(as_list(b.get("subjects"))):
-            s = as_dict(s)
-            sname = s.get("name")
-            if s.get("kind") != "ServiceAccount" or not isinstance(sname, str) or not sname:
-                continue
-            sns = s.get("namespace") if isinstance(s.get("namespace"), str) and s.get("namespace") else (ns or "default")
-            # Every namespace has a "default" ServiceAccount.
-            if sname == "default" or idx.has("ServiceAccount", sns, sname):
-                continue
-            yield _warning(
-                f'subject ServiceAccount "{sname}" is not defined in namespace "{sns}"',
-                "ref-subject",
-                ("subjects", i, "name"),
-                hint="add the ServiceAccount, fix the name or namespace, or declare it external",
-            ), b
+        sns = s.get("namespace") if isinstance(s.get("namespace"), str) and s.get("namespace") else (ns or "default")
+        # Every namespace has a "default" ServiceAccount.
+        if sname == "default" or idx.has("ServiceAccount", sns, sname):
+            continue
+        yield _warning(
+            f'subject ServiceAccount "{sname}" is not defined in namespace "{sns}"',
+            "ref-subject",
+            ("subjects", i, "name"),
+            hint="add the ServiceAccount, fix the name or namespace, or declare it external",
+        ), b
 
 
 # --- Endpoints and EndpointSlices ---------------------------------------------------------
@@ -340,36 +291,45 @@ def _service_port_names(svc: dict) -> dict:
 
 
 def _endpoints(idx: _Index) -> Found:
-    for (kind, ns, name), ep in idx.objects.items():
-        if kind == "Endpoints":
-            yield from _check_endpoint_ports(idx, ep, ns, name, ("metadata", "name"), [
-                (("subsets", i, "ports", j), as_dict(p))
-                for i, sub in enumerate(as_list(ep.get("subsets")))
-                for j, p in enumerate(as_list(as_dict(sub).get("ports")))
-            ], numbers=True)
-        elif kind == "EndpointSlice":
-            svc_name = labels_of(as_dict(ep.get("metadata"))).get(SERVICE_NAME_LABEL)
-            if not isinstance(svc_name, str) or not svc_name:
-                yield _warning(
-                    f"EndpointSlice has no {SERVICE_NAME_LABEL} label, so no Service uses it",
-                    "ref-endpoints",
-                    ("metadata", "labels"),
-                    hint=f"label it {SERVICE_NAME_LABEL}: <service name>",
-                ), ep
-                continue
-            # Slice ports carry the backend port; only names must match the Service's.
-            yield from _check_endpoint_ports(idx, ep, ns, svc_name, ("metadata", "labels", SERVICE_NAME_LABEL), [
-                (("ports", j), as_dict(p)) for j, p in enumerate(as_list(ep.get("ports")))
-            ], numbers=False)
+    for kind in ("Endpoints", "EndpointSlice"):
+        for ns, name, ep in idx.by_kind.get(kind, ()):
+            yield from _endpoint(idx, kind, ns, name, ep)
+
+
+def _endpoint(idx: _Index, kind: str, ns: str, name: str, ep: dict) -> Found:
+    if kind == "Endpoints":
+        yield from _check_endpoint_ports(idx, ep, ns, name, ("metadata", "name"), [
+            (("subsets", i, "ports", j), as_dict(p))
+            for i, sub in enumerate(as_list(ep.get("subsets")))
+            for j, p in enumerate(as_list(as_dict(sub).get("ports")))
+        ], numbers=True)
+    elif kind == "EndpointSlice":
+        svc_name = labels_of(as_dict(ep.get("metadata"))).get(SERVICE_NAME_LABEL)
+        if not isinstance(svc_name, str) or not svc_name:
+            yield _warning(
+                f"EndpointSlice has no {SERVICE_NAME_LABEL} label, so no Service uses it",
+                "ref-endpoints",
+                ("metadata", "labels"),
+                hint=f"label it {SERVICE_NAME_LABEL}: <service name>",
+            ), ep
+            return
+        # Slice ports carry the backend port; only names must match the Service's.
+        yield from _check_endpoint_ports(idx, ep, ns, svc_name, ("metadata", "labels", SERVICE_NAME_LABEL), [
+            (("ports", j), as_dict(p)) for j, p in enumerate(as_list(ep.get("ports")))
+        ], numbers=False)
 
 
 def _check_endpoint_ports(idx: _Index, ep: dict, ns: str, svc_name: str, name_path: tuple, ports: list, numbers: bool) -> Found:
     kind = ep.get("kind")
-    svc = idx.get("Service", ns, svc_name)
+    svc = idx.get("Service", ns, svc_name, near=ep)
     if svc is None and idx.has("Service", ns, svc_name):
         return  # declared external: its ports are unknown here
+    if svc is None and not idx.by_kind.get("Service"):
+        # No Service in the set at all: it lives in another file (book-style repositories keep
+        # svc.x.yaml and ep.x.yaml apart), as with pods and their Services above.
+        return
     if svc is None:
-        yield _error(
+        yield _warning(
             f'{kind} belongs to Service "{svc_name}", which is not defined in namespace "{ns}"',
             "ref-endpoints",
             name_path,
@@ -392,7 +352,7 @@ def _check_endpoint_ports(idx: _Index, ep: dict, ns: str, svc_name: str, name_pa
         pname = _str(port.get("name"))
         if pname not in wanted:
             known = ", ".join(repr(n) for n in sorted(wanted)) or "none"
-            yield _error(
+            yield _warning(
                 f'port name "{pname}" matches no port of Service "{svc_name}" (its port names: {known})',
                 "ref-endpoints",
                 path + (("name",) if pname else ()),
@@ -402,7 +362,7 @@ def _check_endpoint_ports(idx: _Index, ep: dict, ns: str, svc_name: str, name_pa
         expected = wanted[pname]
         number = port.get("port")
         if numbers and isinstance(number, int) and expected is not None and number != expected:
-            yield _error(
+            yield _warning(
                 f'port {number} differs from targetPort {expected} of Service "{svc_name}" port "{pname}"',
                 "ref-endpoints",
                 path + ("port",),
@@ -418,7 +378,7 @@ def _subdomains(idx: _Index) -> Found:
         sub = pv.spec.get("subdomain")
         if not isinstance(sub, str) or not sub:
             continue
-        svc = idx.get("Service", pv.namespace, sub)
+        svc = idx.get("Service", pv.namespace, sub, near=pv.obj)
         if svc is None and idx.has("Service", pv.namespace, sub):
             continue  # declared external
         headless = svc is not None and as_dict(svc.get("spec")).get("clusterIP") == "None"
@@ -464,7 +424,7 @@ def _container_names(idx: _Index) -> Found:
         for path, cname in _resource_field_refs(pv):
             if cname not in names:
                 known = ", ".join(sorted(n for n in names if isinstance(n, str))) or "none"
-                yield _error(
+                yield _warning(
                     f'resourceFieldRef.containerName "{cname}" names no container of this pod',
                     "ref-container-name",
                     path,
@@ -519,7 +479,7 @@ def _configs(idx: _Index) -> Found:
         for path, kind, name, key, optional in _config_refs(pv):
             if optional or not isinstance(name, str) or not name:
                 continue
-            obj = idx.get(kind, pv.namespace, name)
+            obj = idx.get(kind, pv.namespace, name, near=pv.obj)
             if obj is None:
                 if idx.has(kind, pv.namespace, name):
                     continue
