@@ -79,3 +79,10 @@ def require_tool(name: str) -> str:
             pytest.fail(f"{name} is required in CI but is not on PATH")
         pytest.skip(f"{name} not installed")
     return path
+
+
+def without_summary(err: str) -> str:
+    """`validate` ends every run with one summary line on stderr; most tests are about the rest."""
+    lines = err.splitlines(keepends=True)
+    assert lines and lines[-1].startswith("summary: "), err
+    return "".join(lines[:-1])

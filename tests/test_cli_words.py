@@ -45,7 +45,7 @@ def test_help_has_whole_summaries_and_no_type_labels(command):
          "  hint: did you mean sarif? `k8sgen validate --help` lists every option\n"),
         (["render", "x.yaml", "--frmat", "json"],
          "k8sgen: error: unknown option --frmat (usage)\n  hint: did you mean --format? `k8sgen render --help` lists every option\n"),
-        (["validate"], "k8sgen: error: no FILE given (usage)\n  hint: usage: k8sgen validate [OPTIONS] FILE...\n"),
+        (["validate"], "k8sgen: error: no PATH given (usage)\n  hint: usage: k8sgen validate [OPTIONS] PATH...\n"),
         (["init"], "k8sgen: error: no STORY given (usage)\n  hint: usage: k8sgen init [OPTIONS] STORY [PATH]\n"),
         (["render", "x.yaml", "-k"], "k8sgen: error: -k needs a value (usage)\n  hint: `k8sgen render --help` lists every option\n"),
         (["render", "x.yaml", "--strict=1"],

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Ran
+from conftest import ROOT, Ran, without_summary
 from k8sgen import yamlio
 from k8sgen.errors import K8sgenError
 
@@ -153,13 +153,6 @@ def run_subprocess(argv: list, stdin: bytes = b"", cwd=None) -> Ran:
 
 # `validate` reads manifests too, so the spec-shape cases (exit 1) are not errors there.
 FILE_RUNS = [("render", c) for c in CASES] + [("validate", c) for c in CASES if c.code == 2]
-
-
-def without_summary(err: str) -> str:
-    """`validate` ends every run with one summary line on stderr; the cases are about the rest."""
-    lines = err.splitlines(keepends=True)
-    assert lines and lines[-1].startswith("summary: "), err
-    return "".join(lines[:-1])
 
 
 @pytest.mark.parametrize("command, case", FILE_RUNS, ids=[f"{cmd}-{c.id}" for cmd, c in FILE_RUNS])

@@ -77,7 +77,9 @@ MANIFESTS = [f for f in FILES if f[len(R):] not in SKIPPED and f[len(R):] not in
 
 # Rules whose verdict depends on the other objects of the run (cross-object checks, and lint that
 # looks at bindings, roles and Namespace labels); every other result belongs to one object alone.
-SET_DEPENDENT = ("ref-", "lint-token-automount", "lint-rbac-broad-binding", "lint-pss-")
+SET_DEPENDENT = ("ref-", "lint-token-automount", "lint-rbac-broad-binding", "lint-pss-",
+                 # availability lint pairs workloads with their budgets and autoscalers
+                 "lint-pdb-", "lint-hpa-target", "lint-replicas", "lint-hpa-replicas")
 
 
 @pytest.fixture(autouse=True)
@@ -254,7 +256,7 @@ def test_fixtures_are_rejected_at_their_position():
         ("pod-bad-container-name.yaml", 12, 9, "spec.containers[0].resources.requests", "pod-container-resources"),
         ("service-bad-port.yaml", 9, 11, "spec.ports[0].port", "service-ports"),
         ("configmap-unknown-field.yaml", 5, 1, "date", "k8s-schema-unknown-field"),
-        ("role-removed-api.yaml", 1, 13, "apiVersion", "k8s-kind"),
+        ("role-removed-api.yaml", 1, 13, "apiVersion", "k8s-api-removed"),
     }
     whole = run_cli("validate", str(REPOS))
     assert whole.code == 1 and "testdata/invalid/" in whole.err
