@@ -102,7 +102,8 @@ def render_specs(specs: Sequence[SpecInput], kube_version: str | None = None) ->
         for kind, names in n.external.items():
             external.setdefault(kind, set()).update(names)
     manifests = [Manifest(obj=r.obj, locate=r.item.locate, ignore=r.item.ignore) for r in objects]
-    problems = validate_manifests(manifests, version, external)
+    problems = [w for n in normalized for w in n.warnings]
+    problems += validate_manifests(manifests, version, external)
     return Result(objects=objects, problems=sorted_problems(problems))
 
 
