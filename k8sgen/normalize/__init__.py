@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from ..errors import SpecError
 from ..source import Document
-from . import pods, rbac, services
+from . import pods, rbac, services, storage, workloads
 from .base import DEFAULT_NAMESPACE, Context, Item, Normalized
 
-STAGES = (rbac, pods, services)
+STAGES = (storage, rbac, pods, workloads, services)
 
 
 def normalize(doc: Document) -> Normalized:
