@@ -104,7 +104,40 @@ def render_specs(specs: Sequence[SpecInput], kube_version: str | None = None) ->
     manifests = [Manifest(obj=r.obj, locate=r.item.locate, ignore=r.item.ignore) for r in objects]
     problems = [w for n in normalized for w in n.warnings]
     problems += validate_manifests(manifests, version, external)
-    return Result(objects=objects, problems=sorted_problems(problems))
+    return Result(objects=objects, problems=sorted_problems(_redact_secrets(problems, objects)))
+
+
+def _redact_secrets(problems: list, objects: list) -> list:
+    """No message or hint may quote a Secret's value (as text or as its base64): whatever rule
+    produced it, such a quote becomes `<redacted, N bytes>`."""
+    import base64
+    from dataclasses import replace
+
+    values: dict = {}
+    for r in objects:
+        if r.item is None or not r.item.secret:
+            continue
+        for v in (r.obj.get("data") or {}).values():
+            if isinstance(v, str) and v:
+                try:
+                    raw = base64.b64decode(v)
+                except ValueError:
+                    raw = b""
+                values[v] = len(raw)
+                text = raw.decode("utf-8", "replace")
+                if len(text) >= 3:  # a shorter value would redact ordinary words
+                    values[text] = len(raw)
+    if not values:
+        return problems
+    ordered = sorted(values, key=len, reverse=True)
+    out = []
+    for p in problems:
+        msg, hint = p.message, p.hint
+        for v in ordered:
+            mark = f"<redacted, {values[v]} bytes>"
+            msg, hint = msg.replace(v, mark), hint.replace(v, mark)
+        out.append(p if (msg, hint) == (p.message, p.hint) else replace(p, message=msg, hint=hint))
+    return out
 
 
 def spec_problems(doc: Document) -> list[Problem]:

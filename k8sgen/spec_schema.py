@@ -163,6 +163,8 @@ def _surrogates(value, path: tuple, doc: Document):
 
 def _surrogate_problem(text: str, path: tuple, doc: Document, key: bool = False) -> Problem:
     bad = _SURROGATE.search(text).group()
+    if len(path) >= 3 and path[0] == "secrets" and path[2] == "data" and not key:
+        text = "<redacted, a Secret value>"  # never quote a Secret's value
     return Problem(
         message=f"text {text!r} holds U+{ord(bad):04X}, a lone UTF-16 surrogate, which is not a character",
         rule="spec-text",

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from ..errors import SpecError
 from ..source import Document
-from . import pods, rbac, services, storage, workloads
+from . import config, pods, rbac, services, storage, workloads
 from .base import DEFAULT_NAMESPACE, Context, Item, Normalized
 
-STAGES = (storage, rbac, pods, workloads, services)
+STAGES = (config, storage, rbac, pods, workloads, services)
 
 
 def normalize(doc: Document) -> Normalized:
