@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from ...errors import Problem
 from ..pods import as_dict, namespace_of, pod_view
-from . import pss, rbac, setindex, workload  # noqa: F401  (importing registers the rules)
+from . import pss, rbac, setindex, tokens, workload  # noqa: F401  (importing registers the rules)
 from .registry import BASELINE, RESTRICTED, RULES, LintRule
 
 if TYPE_CHECKING:  # for annotations only
