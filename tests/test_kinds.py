@@ -424,3 +424,15 @@ def test_new_kinds_render_without_warnings_through_the_cli(tmp_path):
     f = _spec_file(tmp_path, yaml.safe_dump({k: v for name in ("deployment", "statefulset", "cronjob", "pvc-and-pv") for k, v in SPECS[name].items()}))
     ran = run_cli("render", str(f))
     assert ran.code == 0 and without_unchecked_kind(ran.err) == "", ran.err
+
+
+@pytest.mark.parametrize("kind", ["deployment", "statefulSet", "daemonSet", "job", "cronJob"])
+def test_every_workload_takes_everything_a_pod_takes(kind):
+    """The schema's workload entries repeat the pod's properties; they must not drift apart."""
+    from k8sgen.spec_schema import spec_schema
+
+    defs = spec_schema()["$defs"]
+    pod, workload = defs["pod"]["properties"], defs[kind]["properties"]
+    assert set(pod) <= set(workload)
+    reworded = {"restartPolicy", "labels", "annotations"}  # same keys, the workload's own wording
+    assert {k: v for k, v in pod.items() if k not in reworded} == {k: workload[k] for k in pod if k not in reworded}
