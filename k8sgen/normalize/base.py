@@ -31,7 +31,7 @@ class Item:
     doc: Document
     origins: dict = field(default_factory=dict)
     ignore: frozenset = frozenset()
-    # Paths (Kubernetes field paths) whose values must never be shown: Secret data.
+    # A Secret: its values must never be shown in a message (pipeline._redact_secrets).
     secret: bool = False
 
     def locate(self, path: tuple, key: bool = False):
