@@ -11,6 +11,8 @@ import subprocess
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import k8sgen
 from conftest import require_tool, run_cli, without_unchecked_kind
@@ -436,3 +438,25 @@ def test_every_workload_takes_everything_a_pod_takes(kind):
     assert set(pod) <= set(workload)
     reworded = {"restartPolicy", "labels", "annotations"}  # same keys, the workload's own wording
     assert {k: v for k, v in pod.items() if k not in reworded} == {k: workload[k] for k in pod if k not in reworded}
+
+
+_KEYS = st.from_regex(r"[A-Za-z0-9._-]{1,12}", fullmatch=True).filter(lambda k: k not in (".", ".."))
+_DATA = st.dictionaries(_KEYS, st.text(st.characters(blacklist_categories=("Cs",)), max_size=20), min_size=1, max_size=4)
+
+
+@settings(max_examples=60, deadline=None)
+@given(a=_DATA, b=_DATA, kind=st.sampled_from(["ConfigMap", "Secret"]))
+def test_hash_suffix_is_a_function_of_the_content(a, b, kind):
+    from k8sgen.normalize import config
+    from k8sgen.normalize.base import Context
+    from k8sgen.source import Document, PositionMap
+
+    def name(data: dict) -> str:
+        key = "configMaps" if kind == "ConfigMap" else "secrets"
+        cx = Context(Document({key: {"x": {"data": data, "hashSuffix": True}}}, PositionMap("<spec>")))
+        config.normalize(cx)
+        [item] = cx.items
+        return item.name
+
+    assert name(a) == name(dict(reversed(list(a.items()))))  # key order is not content
+    assert (name(a) == name(b)) == (a == b)
