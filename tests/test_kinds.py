@@ -460,3 +460,13 @@ def test_hash_suffix_is_a_function_of_the_content(a, b, kind):
 
     assert name(a) == name(dict(reversed(list(a.items()))))  # key order is not content
     assert (name(a) == name(b)) == (a == b)
+
+
+def test_secret_values_never_in_against_diffs(tmp_path):
+    f = _spec_file(tmp_path, f"secrets:\n  s:\n    data: {{pw: {SECRET}}}\n")
+    current = tmp_path / "current.yaml"
+    current.write_text(run_cli("render", str(f)).out.replace(base64.b64encode(SECRET.encode()).decode(), base64.b64encode(b"old-value").decode()))
+    ran = run_cli("render", str(f), "--check", "--against", str(current))
+    assert ran.code == 1
+    assert '-  pw: "<redacted, 9 bytes>"\n+  pw: "<redacted, 19 bytes>"\n' in ran.out
+    assert base64.b64encode(SECRET.encode()).decode() not in ran.out and base64.b64encode(b"old-value").decode() not in ran.out
