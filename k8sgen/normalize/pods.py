@@ -10,6 +10,7 @@ import re
 
 from .. import downward
 from .base import Context, mode
+from .rbac import automount as account_automount
 
 API_PROXY_IMAGE = "registry.k8s.io/kubectl:v1.33.0"
 API_PROXY_PORT = 8001
@@ -86,7 +87,7 @@ def pod_spec(cx: Context, name: str, pod: dict, src: tuple, prefix: tuple, origi
         if automount is False:
             cx.error("apiProxy needs the service-account token", src + ("automountServiceAccountToken",), "remove automountServiceAccountToken: false", rule="spec-pod")
         sa = cx.spec.get("serviceAccounts", {}).get(pod.get("serviceAccount", ""), {})
-        if automount is None and sa.get("automountToken") is False:
+        if automount is None and account_automount(None, sa) is False:
             automount = True  # the account opts out by default; this pod needs its token
         origins[prefix + ("containers", len(built))] = src + ("apiProxy",)
         built.append({

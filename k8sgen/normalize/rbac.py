@@ -46,7 +46,7 @@ def normalize(cx: Context) -> None:
     spec, ns = cx.spec, cx.ns
     for name, sa in spec.get("serviceAccounts", {}).items():
         src = ("serviceAccounts", name)
-        cx.add("ServiceAccount", "v1", name, True, "serviceaccount.yaml.j2", {"automount": sa.get("automountToken")}, src, sa)
+        cx.add("ServiceAccount", "v1", name, True, "serviceaccount.yaml.j2", {"automount": automount(cx, sa, src)}, src, sa)
         if sa.get("tokenSecret"):
             _token_secret(cx, name, sa, src)
         local, cluster = _split_rules(cx, sa.get("rules", []), src + ("rules",))
@@ -91,6 +91,17 @@ def normalize(cx: Context) -> None:
             continue
         kind = "ClusterRoleBinding" if _cluster(cx, b, src) else "RoleBinding"
         cx.add(kind, f"{RBAC_GROUP}/v1", name, kind == "RoleBinding", "binding.yaml.j2", {"kind": kind, "roleRef": role_ref, "subjects": subjects}, src, b, {("subjects",): src + ("subjects",)})
+
+
+def automount(cx: Context | None, sa: dict, src: tuple = ()):
+    """automountServiceAccountToken of an account entry: the pod's word for the same switch. The
+    old spelling automountToken still works, with a deprecation warning (when `cx` is given)."""
+    if "automountToken" in sa and cx is not None:
+        if "automountServiceAccountToken" in sa:
+            cx.error("automountToken and automountServiceAccountToken say the same thing", src + ("automountToken",), "remove automountToken", rule="spec-deprecated", key=True)
+        else:
+            cx.warn("automountToken is deprecated; write automountServiceAccountToken, as for pods", src + ("automountToken",), "rename automountToken to automountServiceAccountToken", rule="spec-deprecated", key=True)
+    return sa.get("automountServiceAccountToken", sa.get("automountToken"))
 
 
 def _cluster(cx: Context, ref: dict, path: tuple) -> bool:
