@@ -470,3 +470,19 @@ def test_secret_values_never_in_against_diffs(tmp_path):
     assert ran.code == 1
     assert '-  pw: "<redacted, 9 bytes>"\n+  pw: "<redacted, 19 bytes>"\n' in ran.out
     assert base64.b64encode(SECRET.encode()).decode() not in ran.out and base64.b64encode(b"old-value").decode() not in ran.out
+
+
+def test_output_dir_names_every_kind_as_kustomize_does(tmp_path):
+    kubectl = require_tool("kubectl")
+    spec = {**SPECS["config-and-secret"], **SPECS["pvc-and-pv"], **SPECS["token-secret"], **SPECS["deployment"],
+            "statefulSets": SPECS["statefulset"]["statefulSets"], "daemonSets": SPECS["daemonset"]["daemonSets"],
+            "jobs": SPECS["job"]["jobs"], "cronJobs": SPECS["cronjob"]["cronJobs"]}
+    f = _spec_file(tmp_path, yaml.safe_dump(spec))
+    ran = run_cli("render", str(f), "--output-dir", str(tmp_path / "base"))
+    assert ran.code == 0, ran
+    ours = sorted(p.name for p in (tmp_path / "base").glob("*.yaml") if p.name != "kustomization.yaml")
+    (tmp_path / "theirs").mkdir()
+    proc = subprocess.run([kubectl, "kustomize", str(tmp_path / "base"), "-o", str(tmp_path / "theirs")], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert ours == sorted(p.name for p in (tmp_path / "theirs").iterdir())
+    assert "apps_v1_statefulset_db.yaml" in ours and "batch_v1_cronjob_tick.yaml" in ours and "v1_persistentvolume_nfs.yaml" in ours
