@@ -108,23 +108,33 @@ def render_specs(specs: Sequence[SpecInput], kube_version: str | None = None) ->
 
 
 def _redact_secrets(problems: list, objects: list) -> list:
-    """No message or hint may quote a Secret's value (as text or as its base64): whatever rule
-    produced it, such a quote becomes `<redacted, N bytes>`."""
+    """No message or hint may quote a Secret's value (as text or as its base64), whatever rule
+    produced it: such a quote becomes `<redacted, N bytes>`. `objects` are the rendered or read
+    objects (dicts, or RenderedObjects); every Secret among them counts."""
     import base64
+    import binascii
     from dataclasses import replace
 
     values: dict = {}
-    for r in objects:
-        if r.item is None or not r.item.secret:
+    for o in objects:
+        obj = getattr(o, "obj", o)
+        if not isinstance(obj, dict) or obj.get("kind") != "Secret":
             continue
-        for v in (r.obj.get("data") or {}).values():
-            if isinstance(v, str) and v:
-                try:
-                    raw = base64.b64decode(v)
-                except ValueError:
-                    raw = b""
-                values[v] = len(raw)
-                text = raw.decode("utf-8", "replace")
+        for field in ("data", "stringData"):
+            entries = obj.get(field)
+            for v in (entries.values() if isinstance(entries, dict) else ()):
+                if isinstance(v, (dict, list)) or v is None:
+                    continue
+                text = v if isinstance(v, str) else str(v).lower() if isinstance(v, bool) else str(v)
+                raw = text.encode("utf-8", "surrogatepass")
+                if field == "data":
+                    try:
+                        raw = base64.b64decode(text, validate=True)
+                        decoded = raw.decode("utf-8", "replace")
+                        if len(decoded) >= 3:
+                            values[decoded] = len(raw)
+                    except (binascii.Error, ValueError):
+                        pass
                 if len(text) >= 3:  # a shorter value would redact ordinary words
                     values[text] = len(raw)
     if not values:
@@ -132,6 +142,11 @@ def _redact_secrets(problems: list, objects: list) -> list:
     ordered = sorted(values, key=len, reverse=True)
     out = []
     for p in problems:
+        if p.object and not p.object.startswith("Secret/"):
+            # Other objects' problems quote their own fields; redacting a short Secret value
+            # such as "app" there would only garble them.
+            out.append(p)
+            continue
         msg, hint = p.message, p.hint
         for v in ordered:
             mark = f"<redacted, {values[v]} bytes>"
@@ -212,7 +227,8 @@ def validate_paths(paths: Sequence[str], kube_version: str | None = None) -> tup
         except K8sgenError as e:
             problems.extend(e.problems)
     if manifests:
-        problems.extend(validate_manifests(manifests, version))
+        found = validate_manifests(manifests, version)
+        problems.extend(_redact_secrets(found, [m.obj for m in manifests]))
     return sorted_problems(problems), floor
 
 

@@ -486,3 +486,11 @@ def test_output_dir_names_every_kind_as_kustomize_does(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert ours == sorted(p.name for p in (tmp_path / "theirs").iterdir())
     assert "apps_v1_statefulset_db.yaml" in ours and "batch_v1_cronjob_tick.yaml" in ours and "v1_persistentvolume_nfs.yaml" in ours
+
+
+def test_validate_never_quotes_a_secret_value(tmp_path):
+    f = tmp_path / "s.yaml"
+    f.write_text("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  pin: 98765\n")
+    ran = run_cli("validate", str(f))
+    assert ran.code == 1 and "98765" not in ran.err
+    assert 'hint: quote the value: "<redacted, 5 bytes>"' in ran.err
