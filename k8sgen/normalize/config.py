@@ -85,7 +85,7 @@ def _read(cx: Context, path: str, fsrc: tuple) -> bytes | None:
         cx.error(f"files need a spec file on disk to be relative to; {spec_file} is not one", fsrc, "use data: for literal values, or render the spec from its file", rule="spec-file")
         return None
     parts = path.replace("\\", "/").split("/")
-    if os.path.isabs(path) or path.startswith(("/", "\\")) or ".." in parts or (len(path) > 1 and path[1] == ":"):
+    if os.path.isabs(path) or path.startswith(("/", "\\")) or ".." in parts:
         cx.error(f"file {path!r} is outside the spec's directory", fsrc, "name a file relative to the spec, inside its directory (no absolute path, no ..)", rule="spec-file")
         return None
     base = os.path.realpath(os.path.dirname(os.path.abspath(spec_file)))
@@ -94,7 +94,9 @@ def _read(cx: Context, path: str, fsrc: tuple) -> bytes | None:
         cx.error(f"file {path!r} leads outside the spec's directory (through a symlink)", fsrc, "copy the file next to the spec", rule="spec-file")
         return None
     try:
-        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        # target is already resolved: a symlink there now was swapped in since (O_NOFOLLOW
+        # refuses it); O_NONBLOCK keeps a FIFO from blocking the open (fstat refuses it next).
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
     except OSError as e:
         cx.error(f"cannot read file {path!r}: {e.strerror}", fsrc, "the path is relative to the spec's directory", rule="spec-file")
         return None
