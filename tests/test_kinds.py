@@ -494,3 +494,10 @@ def test_validate_never_quotes_a_secret_value(tmp_path):
     ran = run_cli("validate", str(f))
     assert ran.code == 1 and "98765" not in ran.err
     assert 'hint: quote the value: "<redacted, 5 bytes>"' in ran.err
+
+
+def test_list_form_file_problem_points_at_the_item(tmp_path):
+    f = _spec_file(tmp_path, "configMaps:\n  c:\n    files:\n      - ok.txt\n      - ../out.txt\n")
+    (tmp_path / "ok.txt").write_text("ok")
+    ran = run_cli("render", str(f))
+    assert ran.code == 1 and f"{f}:5:9: error: file '../out.txt' is outside the spec's directory (spec-file)" in ran.err

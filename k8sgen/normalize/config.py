@@ -37,8 +37,8 @@ def _object(cx: Context, kind: str, name: str, entry: dict, src: tuple) -> None:
     binary: dict = {}  # key -> bytes
     for k, v in entry.get("data", {}).items():
         text[k] = v
-    for k, path in _file_list(entry.get("files", {})):
-        fsrc = src + ("files", k if isinstance(entry.get("files"), dict) else path)
+    for k, path, at in _file_list(entry.get("files", {})):
+        fsrc = src + ("files", at)
         if k in text or k in binary:
             cx.error(f"key {k!r} is given twice (data and files, or two files)", fsrc, "rename one of the keys (files: {KEY: path})", rule="spec-config", key=True)
             continue
@@ -71,10 +71,11 @@ def _object(cx: Context, kind: str, name: str, entry: dict, src: tuple) -> None:
 
 
 def _file_list(files) -> list:
-    """files: {KEY: path} or [path, ...] (the key is the file's base name, as kustomize does)."""
+    """(key, path, where in the spec) of files: {KEY: path} or [path, ...] (the key is the
+    file's base name, as kustomize does)."""
     if isinstance(files, dict):
-        return list(files.items())
-    return [(os.path.basename(p), p) for p in files]
+        return [(k, p, k) for k, p in files.items()]
+    return [(os.path.basename(p), p, i) for i, p in enumerate(files)]
 
 
 def _read(cx: Context, path: str, fsrc: tuple) -> bytes | None:
