@@ -120,14 +120,14 @@ def _redact_secrets(problems: list, objects: list) -> list:
         obj = getattr(o, "obj", o)
         if not isinstance(obj, dict) or obj.get("kind") != "Secret":
             continue
-        for field in ("data", "stringData"):
-            entries = obj.get(field)
+        for key in ("data", "stringData"):
+            entries = obj.get(key)
             for v in (entries.values() if isinstance(entries, dict) else ()):
                 if isinstance(v, (dict, list)) or v is None:
                     continue
                 text = v if isinstance(v, str) else str(v).lower() if isinstance(v, bool) else str(v)
                 raw = text.encode("utf-8", "surrogatepass")
-                if field == "data":
+                if key == "data":
                     try:
                         raw = base64.b64decode(text, validate=True)
                         decoded = raw.decode("utf-8", "replace")

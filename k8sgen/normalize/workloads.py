@@ -24,7 +24,8 @@ KINDS = {
     "jobs": ("Job", "batch/v1", "job.yaml.j2", ("spec", "template", "spec")),
     "cronJobs": ("CronJob", "batch/v1", "cronjob.yaml.j2", ("spec", "jobTemplate", "spec", "template", "spec")),
 }
-# The workload's own spec fields, in the order they are written, as (spec key, object key).
+# The workload's own spec fields (the same names in the spec and in the object), in the order
+# they are written.
 _FIELDS = {
     "Deployment": ("replicas", "minReadySeconds", "revisionHistoryLimit", "progressDeadlineSeconds"),
     "StatefulSet": ("replicas", "podManagementPolicy", "minReadySeconds", "revisionHistoryLimit"),
@@ -32,7 +33,8 @@ _FIELDS = {
 }
 _JOB_FIELDS = ("completions", "parallelism", "backoffLimit", "activeDeadlineSeconds", "ttlSecondsAfterFinished", "completionMode", "suspend")
 _CRON_FIELDS = ("schedule", "timeZone", "concurrencyPolicy", "startingDeadlineSeconds", "successfulJobsHistoryLimit", "failedJobsHistoryLimit", "suspend")
-_STRATEGY_KEY = {"Deployment": ("strategy", "strategy"), "StatefulSet": ("updateStrategy", "updateStrategy"), "DaemonSet": ("updateStrategy", "updateStrategy")}
+# `strategy: Recreate` is short for {type: Recreate}; the long form is Kubernetes' own.
+_STRATEGY = {"Deployment": "strategy", "StatefulSet": "updateStrategy", "DaemonSet": "updateStrategy"}
 
 
 def normalize(cx: Context) -> None:
@@ -85,10 +87,10 @@ def _workload(cx: Context, kind: str, api: str, template: str, prefix: tuple, na
         fields += [(k, w[k]) for k in _JOB_FIELDS if k in w]
     else:
         fields += [(k, w[k]) for k in _FIELDS[kind] if k in w]
-        skey, okey = _STRATEGY_KEY[kind]
-        if skey in w:
-            s = w[skey]
-            fields.append((okey, {"type": s} if isinstance(s, str) else dict(s)))
+        key = _STRATEGY[kind]
+        if key in w:
+            s = w[key]
+            fields.append((key, {"type": s} if isinstance(s, str) else dict(s)))
     for k, _ in fields:
         origins[("spec", k)] = src + (k,)
     if kind == "StatefulSet":
