@@ -56,7 +56,11 @@ def _types(schema: dict) -> set:
 def _resolve(schema: dict) -> dict:
     ref = schema.get("$ref")
     if ref:
-        return spec_schema()["$defs"][ref.rsplit("/", 1)[-1]]
+        # `#/$defs/NAME`, or a pointer below it: workloads share the pod's properties that way.
+        node = spec_schema()
+        for part in ref[2:].split("/"):
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+        return node
     return schema
 
 

@@ -430,14 +430,33 @@ def test_new_kinds_render_without_warnings_through_the_cli(tmp_path):
 
 @pytest.mark.parametrize("kind", ["deployment", "statefulSet", "daemonSet", "job", "cronJob"])
 def test_every_workload_takes_everything_a_pod_takes(kind):
-    """The schema's workload entries repeat the pod's properties; they must not drift apart."""
+    """The schema's workload entries share the pod's properties by reference ($ref into
+    #/$defs/pod/properties), so the two cannot drift apart."""
     from k8sgen.spec_schema import spec_schema
 
     defs = spec_schema()["$defs"]
     pod, workload = defs["pod"]["properties"], defs[kind]["properties"]
-    assert set(pod) <= set(workload)
     reworded = {"restartPolicy", "labels", "annotations"}  # same keys, the workload's own wording
-    assert {k: v for k, v in pod.items() if k not in reworded} == {k: workload[k] for k in pod if k not in reworded}
+    assert set(pod) <= set(workload)
+    for k in set(pod) - reworded:
+        assert workload[k] == {"$ref": f"#/$defs/pod/properties/{k}", "description": pod[k]["description"]}
+
+
+def test_the_spec_schema_keeps_its_compiled_fast_check():
+    """A keyword the compiled check lacks would silently send every render through jsonschema."""
+    from k8sgen import spec_schema
+
+    assert spec_schema._fast_check() is not None
+
+
+@pytest.mark.parametrize("key,field,value,message", [
+    ("deployments", "replicas", -1, "replicas must not be negative, not -1"),
+    ("jobs", "activeDeadlineSeconds", 0, "activeDeadlineSeconds must be greater than 0, not 0"),
+    ("cronJobs", "backoffLimit", -2, "backoffLimit must not be negative, not -2"),
+])
+def test_negative_counts(key, field, value, message):
+    entry = {"image": "x:1", field: value, **({"schedule": "@daily"} if key == "cronJobs" else {})}
+    assert _messages({key: {"w": entry}}) == [message]
 
 
 _KEYS = st.from_regex(r"[A-Za-z0-9._-]{1,12}", fullmatch=True).filter(lambda k: k not in (".", ".."))

@@ -91,11 +91,25 @@ def _workload(cx: Context, kind: str, api: str, template: str, prefix: tuple, na
         if key in w:
             s = w[key]
             fields.append((key, {"type": s} if isinstance(s, str) else dict(s)))
-    for k, _ in fields:
+    for k, v in fields + ctx["jobFields"]:
         origins[("spec", k)] = src + (k,)
+        _check_count(cx, k, v, src + (k,))
     if kind == "StatefulSet":
         _stateful(cx, name, w, src, ctx, pspec, selector, origins)
     cx.add(kind, api, name, True, template, ctx, src, entry, origins)
+
+
+# Counts the API server requires to be positive; every other integer field must not be negative.
+_POSITIVE = {"activeDeadlineSeconds", "progressDeadlineSeconds"}
+
+
+def _check_count(cx: Context, key: str, value, path: tuple) -> None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        return
+    if key in _POSITIVE and value <= 0:
+        cx.error(f"{key} must be greater than 0, not {value}", path, rule="spec-workload")
+    elif value < 0:
+        cx.error(f"{key} must not be negative, not {value}", path, rule="spec-workload")
 
 
 def _stateful(cx: Context, name: str, w: dict, src: tuple, ctx: dict, pspec: dict, selector: dict, origins: dict) -> None:
