@@ -439,7 +439,7 @@ def test_every_workload_takes_everything_a_pod_takes(kind):
     reworded = {"restartPolicy", "labels", "annotations"}  # same keys, the workload's own wording
     assert set(pod) <= set(workload)
     for k in set(pod) - reworded:
-        assert workload[k] == {"$ref": f"#/$defs/pod/properties/{k}", "description": pod[k]["description"]}
+        assert workload[k] == {"$ref": f"#/$defs/pod/properties/{k}", "description": pod[k]["description"], "examples": pod[k]["examples"]}
 
 
 def test_the_spec_schema_keeps_its_compiled_fast_check():
