@@ -106,12 +106,61 @@ def render_specs(specs: Sequence[SpecInput], kube_version: str | None = None, pr
         for kind, names in n.external.items():
             external.setdefault(kind, set()).update(names)
     manifests = [Manifest(obj=r.obj, locate=r.item.locate, ignore=r.item.ignore) for r in objects]
+    problems = [w for n in normalized for w in n.warnings]
     # k8sgen made this whole set: the cross-object contradictions it could only have produced
     # from a contradictory spec stop the output (validate.references.RENDER_STOPS).
     from .validate.references import for_render
 
-    problems = for_render(validate_manifests(manifests, version, external, profile=profile, ignore=ignore))
-    return Result(objects=objects, problems=sorted_problems(problems))
+    problems += for_render(validate_manifests(manifests, version, external, profile=profile, ignore=ignore))
+    return Result(objects=objects, problems=sorted_problems(_redact_secrets(problems, objects)))
+
+
+def _redact_secrets(problems: list, objects: list) -> list:
+    """No message or hint may quote a Secret's value (as text or as its base64), whatever rule
+    produced it: such a quote becomes `<redacted, N bytes>`. `objects` are the rendered or read
+    objects (dicts, or RenderedObjects); every Secret among them counts."""
+    import base64
+    import binascii
+    from dataclasses import replace
+
+    values: dict = {}
+    for o in objects:
+        obj = getattr(o, "obj", o)
+        if not isinstance(obj, dict) or obj.get("kind") != "Secret":
+            continue
+        for key in ("data", "stringData"):
+            entries = obj.get(key)
+            for v in (entries.values() if isinstance(entries, dict) else ()):
+                if isinstance(v, (dict, list)) or v is None:
+                    continue
+                text = v if isinstance(v, str) else str(v).lower() if isinstance(v, bool) else str(v)
+                raw = text.encode("utf-8", "surrogatepass")
+                if key == "data":
+                    try:
+                        raw = base64.b64decode(text, validate=True)
+                        decoded = raw.decode("utf-8", "replace")
+                        if len(decoded) >= 3:
+                            values[decoded] = len(raw)
+                    except (binascii.Error, ValueError):
+                        pass
+                if len(text) >= 3:  # a shorter value would redact ordinary words
+                    values[text] = len(raw)
+    if not values:
+        return problems
+    ordered = sorted(values, key=len, reverse=True)
+    out = []
+    for p in problems:
+        if p.object and not p.object.startswith("Secret/"):
+            # Other objects' problems quote their own fields; redacting a short Secret value
+            # such as "app" there would only garble them.
+            out.append(p)
+            continue
+        msg, hint = p.message, p.hint
+        for v in ordered:
+            mark = f"<redacted, {values[v]} bytes>"
+            msg, hint = msg.replace(v, mark), hint.replace(v, mark)
+        out.append(p if (msg, hint) == (p.message, p.hint) else replace(p, message=msg, hint=hint))
+    return out
 
 
 def spec_problems(doc: Document) -> list[Problem]:
@@ -236,7 +285,8 @@ def validate_run(paths: Sequence[str], kube_version: str | None = None, ignore: 
         except K8sgenError as e:
             problems.extend(e.problems)
     if manifests:
-        problems.extend(validate_manifests(manifests, version, profile=profile, ignore=silence))
+        found = validate_manifests(manifests, version, profile=profile, ignore=silence)
+        problems.extend(_redact_secrets(found, [m.obj for m in manifests]))
         run.objects.extend(m.obj for m in manifests)
     if any(p.rule == "input-unreadable" for p in expanded.problems):
         run.floor = EXIT_USAGE

@@ -78,6 +78,17 @@ def _unique(items: list) -> bool:
     return not any(_equal(items[i], items[j]) for i in range(len(items)) for j in range(i + 1, len(items)))
 
 
+def _pointer(defs: dict, path: str):
+    """The schema at JSON pointer `path` below $defs (RFC 6901 escapes), or None."""
+    node = defs
+    for part in path.split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
 def compile_schema(root: dict) -> Check:
     """The exact yes/no check of a whole schema (raises Unsupported)."""
     defs = root.get("$defs", {})
@@ -85,12 +96,17 @@ def compile_schema(root: dict) -> Check:
     building: set[str] = set()
 
     def ref(target: str) -> Check:
-        if not target.startswith(_REF_PREFIX) or target[len(_REF_PREFIX):] not in defs:
+        # `#/$defs/NAME`, or a JSON pointer below it (`#/$defs/pod/properties/env`): a schema
+        # may share one definition's property with another without copying it.
+        if not target.startswith(_REF_PREFIX):
             raise Unsupported(f"$ref {target!r}")
         name = target[len(_REF_PREFIX):]
         if name not in compiled and name not in building:
+            sub = _pointer(defs, name)
+            if sub is None:
+                raise Unsupported(f"$ref {target!r}")
             building.add(name)
-            compiled[name] = node(defs[name])
+            compiled[name] = node(sub)
             building.discard(name)
         # Looked up at call time, so recursive definitions work.
         return lambda x: compiled[name](x)

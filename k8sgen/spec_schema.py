@@ -56,7 +56,11 @@ def _types(schema: dict) -> set:
 def _resolve(schema: dict) -> dict:
     ref = schema.get("$ref")
     if ref:
-        return spec_schema()["$defs"][ref.rsplit("/", 1)[-1]]
+        # `#/$defs/NAME`, or a pointer below it: workloads share the pod's properties that way.
+        node = spec_schema()
+        for part in ref[2:].split("/"):
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+        return node
     return schema
 
 
@@ -163,6 +167,8 @@ def _surrogates(value, path: tuple, doc: Document):
 
 def _surrogate_problem(text: str, path: tuple, doc: Document, key: bool = False) -> Problem:
     bad = _SURROGATE.search(text).group()
+    if len(path) >= 3 and path[0] == "secrets" and path[2] == "data" and not key:
+        text = "<redacted, a Secret value>"  # never quote a Secret's value
     return Problem(
         message=f"text {text!r} holds U+{ord(bad):04X}, a lone UTF-16 surrogate, which is not a character",
         rule="spec-text",

@@ -90,4 +90,90 @@ services:
     externalName: db.example.com
 """,
     ),
+    "web": (
+        "a web Deployment with its configuration in a ConfigMap and a Service in front",
+        """\
+# A Deployment of nginx pods configured from a ConfigMap, behind a Service. The ConfigMap's
+# name carries a hash of its content: change the config and the pods roll.
+outputDir: manifests/{name}
+namespace: default
+configMaps:
+  {name}-config:
+    hashSuffix: true
+    data:
+      MODE: production
+deployments:
+  {name}:
+    image: nginx:1.27
+    replicas: 2
+    labels: {{app: {name}}}
+    ports: ["http:80"]
+    envFrom:
+      - configMap: {name}-config
+    readinessProbe: {{httpGet: {{path: /, port: http}}}}
+    resources:
+      limits: {{cpu: 200m, memory: 64Mi}}
+services:
+  {name}:
+    selectWorkload: {name}
+    ports: ["80:http"]
+""",
+    ),
+    "statefulset": (
+        "a StatefulSet with stable pod names and DNS (its headless Service) and a volume claim per pod",
+        """\
+# Pods {name}-0, {name}-1 with DNS names {name}-0.{name}.default.svc.cluster.local, each with
+# its own claim data-{name}-N. The headless Service {name} is made for the StatefulSet.
+outputDir: manifests/{name}
+namespace: default
+statefulSets:
+  {name}:
+    image: redis:7.4
+    replicas: 2
+    ports: ["redis:6379"]
+    args: [--appendonly, "yes"]
+    volumeClaims:
+      data: {{size: 1Gi}}
+    mounts:
+      /data: data
+    resources:
+      limits: {{cpu: 200m, memory: 128Mi}}
+""",
+    ),
+    "cronjob": (
+        "a CronJob that runs a command on a schedule",
+        """\
+# Runs every night at 03:00; a run still going is not started twice.
+outputDir: manifests/{name}
+namespace: default
+cronJobs:
+  {name}:
+    schedule: "0 3 * * *"
+    concurrencyPolicy: Forbid
+    backoffLimit: 2
+    image: busybox:1.36
+    command: [sh, -c, "date; echo done"]
+    resources:
+      limits: {{cpu: 100m, memory: 32Mi}}
+""",
+    ),
+    "token-access": (
+        "a ServiceAccount token for scripts that call the API server from outside the cluster",
+        """\
+# A ServiceAccount whose long-lived token (Secret {name}-token) a script outside the cluster
+# reads to call the API server with curl:
+#   TOKEN=$(kubectl get secret {name}-token -o jsonpath='{{.data.token}}' | base64 -d)
+#   curl -k -H "Authorization: Bearer $TOKEN" https://API_SERVER/api/v1/namespaces/default/pods
+# The token never expires; `kubectl create token {name} --duration=1h` is safer where it works.
+outputDir: manifests/{name}
+namespace: default
+serviceAccounts:
+  {name}:
+    tokenSecret: true
+    ignore: [lint-token-secret]
+    rules:
+      - resources: [pods]
+        verbs: [get, list]
+""",
+    ),
 }

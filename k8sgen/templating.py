@@ -16,9 +16,12 @@ from .errors import Problem, SpecError
 from .normalize import Item
 
 # Apply order: what a kind refers to comes before it (kubectl applies in stream order).
+# Storage before the workloads that claim it, Services before the pods they select (so the pods
+# get the Service's environment variables), controllers before bare Pods.
 KIND_ORDER = (
-    "Namespace", "ServiceAccount", "Secret", "ConfigMap", "ClusterRole", "Role", "ClusterRoleBinding",
-    "RoleBinding", "Service", "Endpoints", "EndpointSlice", "Pod",
+    "Namespace", "ServiceAccount", "Secret", "ConfigMap", "PersistentVolume", "PersistentVolumeClaim",
+    "ClusterRole", "Role", "ClusterRoleBinding", "RoleBinding", "Service", "Endpoints", "EndpointSlice",
+    "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod",
 )
 
 

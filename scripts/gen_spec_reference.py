@@ -15,7 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _type(node: dict, defs: dict) -> str:
     if "$ref" in node:
-        return f"[{node['$ref'].rsplit('/', 1)[-1]}](#{node['$ref'].rsplit('/', 1)[-1].lower()})"
+        parts = node["$ref"].split("/")[2:]
+        if len(parts) > 1:  # a property shared with another definition (`#/$defs/pod/properties/env`)
+            target = defs
+            for p in parts:
+                target = target[p]
+            return _type(target, defs)
+        return f"[{parts[0]}](#{parts[0].lower()})"
     if "anyOf" in node:
         return " or ".join(_type(b, defs) for b in node["anyOf"])
     t = node.get("type", "any")
@@ -29,8 +35,13 @@ def _type(node: dict, defs: dict) -> str:
     return t
 
 
-def _example(node: dict) -> str:
+def _example(node: dict, defs: dict | None = None) -> str:
     ex = node.get("examples")
+    if ex is None and defs is not None and len(node.get("$ref", "").split("/")) > 3:
+        target = defs
+        for p in node["$ref"].split("/")[2:]:
+            target = target[p]
+        ex = target.get("examples")
     return f"`{json.dumps(ex[0], ensure_ascii=False)}`" if ex else ""
 
 
@@ -42,7 +53,7 @@ def _table(node: dict, defs: dict) -> list[str]:
     rows = ["| key | type | description | example |", "| --- | --- | --- | --- |"]
     for k, v in props.items():
         desc = v.get("description", "").replace("|", "\\|").replace("\n", " ")
-        rows.append(f"| `{k}`{' (required)' if k in req else ''} | {_type(v, defs).replace('|', '/')} | {desc} | {_example(v).replace('|', '/')} |")
+        rows.append(f"| `{k}`{' (required)' if k in req else ''} | {_type(v, defs).replace('|', '/')} | {desc} | {_example(v, defs).replace('|', '/')} |")
     return rows
 
 

@@ -15,14 +15,15 @@ import pytest
 import yaml
 
 from ecosystem_util import env, k8sgen_cmd, kubectl_kustomize, require_tool
+from conftest import without_unchecked_kind
 from k8sgen.commands.init import stories
 from k8sgen.resources import read_schema_text
 
 SCHEMA = json.loads(read_schema_text("spec.schema.json"))
-STORIES = ["api-access", "downward-api", "external-service", "headless"]
+STORIES = ["api-access", "cronjob", "downward-api", "external-service", "headless", "statefulset", "token-access", "web"]
 
 
-def test_the_four_stories_are_offered():
+def test_the_stories_are_offered():
     assert stories() == STORIES
 
 

@@ -207,6 +207,12 @@ CASES = {
                                                             containers=[hardened(procMount="Unmasked")])], "lint-pss-*", [
         ("lint-pss-restricted-proc-mount", "Pod/web", "spec.containers[0].securityContext.procMount")]),
     "restricted windows pod is exempt from linux controls": ([pod(annotations=RESTRICTED, os={"name": "windows"}, securityContext={"runAsNonRoot": True}, containers=[ctr()])], "lint-pss-*", []),
+    # --- lint-token-secret
+    "long-lived token secret": ([{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "ci-token", "namespace": "default", "annotations": {"kubernetes.io/service-account.name": "ci"}},
+                                  "type": "kubernetes.io/service-account-token"}], "lint-token-secret", [
+        ("lint-token-secret", "Secret/default/ci-token", "type"),
+    ]),
+    "opaque secret": ([{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db", "namespace": "default"}, "type": "Opaque", "data": {"pw": "eA=="}}], "lint-token-secret", []),
 }
 
 

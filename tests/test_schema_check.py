@@ -145,3 +145,21 @@ def test_invalid_spec_still_gets_jsonschema_worded_errors(tmp_path):
     bad.write_text("pods:\n  web:\n    image: nginx:1.27\n    restartPolicy: Sometimes\n", encoding="utf-8")
     problems = spec_schema.check(pipeline.spec_document(str(bad)))
     assert [p.rule for p in problems] == ["spec-enum"]
+
+
+POINTER_SCHEMA = {
+    "$defs": {"pod": {"type": "object", "properties": {"image": {"type": "string", "minLength": 1}, "a~b/c": {"type": "integer"}}}},
+    "type": "object",
+    "properties": {"w": {"$ref": "#/$defs/pod/properties/image"}, "x": {"$ref": "#/$defs/pod/properties/a~0b~1c"}},
+}
+
+
+@pytest.mark.parametrize("instance", [{"w": "nginx"}, {"w": ""}, {"w": 1}, {"x": 1}, {"x": "1"}, {}])
+def test_json_pointer_refs_agree_with_jsonschema(instance):
+    """Workloads share the pod's properties through pointers below $defs (issue 12)."""
+    assert compile_schema(POINTER_SCHEMA)(instance) == jsonschema.Draft202012Validator(POINTER_SCHEMA).is_valid(instance)
+
+
+def test_dangling_pointer_is_refused():
+    with pytest.raises(Unsupported):
+        compile_schema({"$defs": {"pod": {}}, "$ref": "#/$defs/pod/properties/nope"})

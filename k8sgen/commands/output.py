@@ -122,8 +122,10 @@ def run(
 
     if check:
         stale = []
+        from ..emit import redact
+
         for p in planned:
-            d = directory.diff(p)
+            d = redact.directory_diff(p)  # Secret values never reach the terminal
             if d:
                 out.write(d)
                 stale.append(str(p.path))
@@ -258,7 +260,7 @@ def _render_groups(groups: list[Group], kube_version: str | None, strict: bool, 
 
 
 def _check_against(docs, against: str, kube_version, strict: bool, fmt: str, out: TextIO, err: TextIO, lint: Settings = Settings()) -> int:
-    from ..emit.directory import unified
+    from ..emit.redact import unified  # Secret values redacted
     from ..pipeline import render_specs
     from .render import stream_text
 

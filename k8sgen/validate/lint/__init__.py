@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING
 
 from ...errors import Problem
 from ..pods import as_dict, namespace_of, pod_view
-from . import apiwarnings, availability, containers, hostaccess, pss, rbac, services, setindex, workload  # noqa: F401  (importing registers the rules)
+from . import apiwarnings, availability, containers, hostaccess, pss, rbac, services, setindex, tokens, workload  # noqa: F401  (importing registers the rules)
 from .registry import BASELINE, RECOMMENDED, RESTRICTED, RULES, LintRule
 
 if TYPE_CHECKING:  # for annotations only
