@@ -1,8 +1,12 @@
 """Validation of Kubernetes objects: everything that decides whether k8sgen may print them.
 
 Stages, each its own module, all returning `Problem` values (never raising for bad input):
-- `k8s_schema`: the official Kubernetes JSON schema of the target version, strict.
-- `rules`: the API server's own validation (names, containers, downward API, services, RBAC).
+- `k8s_schema`: the official Kubernetes JSON schema of the target version, strict, on the
+  object as written (the server decodes with strict field validation before anything else).
+- `defaults`: the server's defaulting and legacy-value conversion; a defaulted deep copy that
+  the next two stages see (the object itself, and what k8sgen prints, is never changed).
+- `rules`: the API server's own validation (names, containers, downward API, services, RBAC,
+  workloads and their pod templates).
 - `references`: cross-object checks over the whole set (selectors, bindings, refs).
 - `lint`: least privilege and safe defaults (warnings; `--strict` makes them fail).
 
@@ -85,7 +89,7 @@ def validate_manifests(
     external: dict | None = None,
 ) -> list[Problem]:
     """All problems of a set of objects, positioned and labelled with their object."""
-    from . import k8s_schema, lint, references, rules
+    from . import defaults, k8s_schema, lint, references, rules
 
     ctx = Context(kube_version=parse_version(kube_version), manifests=manifests, external=external or {})
     out: list[Problem] = []
@@ -94,8 +98,9 @@ def validate_manifests(
         # API-server rules assume the structure is right; skip them on a broken object
         # rather than report the same mistake twice in other words.
         if not any(p.is_error for p in found):
-            found.extend(rules.check(m.obj, ctx))
-            found.extend(lint.check(m.obj, ctx))
+            seen = defaults.apply(m.obj)
+            found.extend(rules.check(seen, ctx))
+            found.extend(lint.check(seen, ctx))
         out.extend(_finish(m, p) for p in found if not is_ignored(p, m.ignore))
     by_obj = {id(m.obj): m for m in manifests}
     for p, obj in references.check(ctx):
