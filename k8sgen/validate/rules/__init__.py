@@ -1,4 +1,5 @@
-"""The API server's own validation rules for the kinds k8sgen emits (issue 3).
+"""The API server's own validation rules (issue 3), for the kinds k8sgen emits and the workloads
+around them (issue 10).
 
 `check(obj, ctx)` runs every rule registered for the object's kind and yields `Problem`s whose
 `path` is the API server's field path of the offending field (relative to the object root) and
@@ -9,11 +10,20 @@ Rules live in small modules, one per area; each is registered with a stable id, 
 applies to and a one-line doc (`RULES`), from which the rule documentation is generated. Where a
 rule depends on the target Kubernetes version it reads `ctx.kube_version` and says so in its
 module.
+
+Pod templates: for a workload (`workloads.TEMPLATES`), every Pod rule also runs on a synthetic
+Pod made of the template's metadata and spec, and its problems' paths are prefixed with the
+template's path (`spec.template`, `spec.jobTemplate.spec.template`, `template`), so
+`ValidatePodTemplateSpec` needs no second copy of the Pod rules. Of the metadata rules only
+labels and annotations apply to a template (the server validates no name or namespace there).
+A StatefulSet's pod spec is not validated on create (see `apps`), so its template's pod-spec
+problems are warnings; its labels and annotations stay errors.
 """
 
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from typing import Iterator
 
 from ...errors import Problem
@@ -22,7 +32,7 @@ from .registry import REGISTRY, Rule, rule
 # Rule modules in documentation order; importing a module registers its rules.
 MODULES = (
     "metadata", "containers", "resources", "probes", "security", "scheduling", "downward", "volumes",
-    "services", "endpoints", "rbac",
+    "services", "endpoints", "rbac", "workloads", "apps", "batch", "controllers",
 )
 for _module in MODULES:
     importlib.import_module(f"{__name__}.{_module}")
@@ -36,7 +46,8 @@ VERSION_NOTES = (
      "(RelaxedEnvironmentVariableValidation, beta 1.32, GA 1.34); before, a C-identifier-like rule"),
     ((1, 34), "service-traffic-policy", "trafficDistribution also accepts PreferSameZone and PreferSameNode"),
     ((1, 35), "pod-restart-policy", "app and init containers may set restartPolicy Always/OnFailure/Never "
-     "(ContainerRestartRules beta); before, only init containers, only Always"),
+     "(ContainerRestartRules: alpha and off in 1.34, beta and on by default from 1.35, per "
+     "pkg/features/kube_features.go); before, only init containers, only Always"),
     ((1, 35), "pod-restart-rules", "restartPolicyRules are checked (earlier the server drops them)"),
     ((1, 35), "pod-env-file-key-ref", "env valueFrom.fileKeyRef counts as a source (EnvFiles beta)"),
     ((1, 36), "metadata-name", "Service names (and generateName) are DNS-1123 labels, so they may start with a "
@@ -68,8 +79,60 @@ def rules_for(kind: str) -> list[Rule]:
     return _BY_KIND.get(kind, [])
 
 
+# Metadata rules that ValidatePodTemplateSpec applies to a template's metadata.
+TEMPLATE_METADATA_RULES = frozenset({"metadata-labels", "metadata-annotations"})
+STATEFULSET_TEMPLATE_HINT = ("the API server does not validate a StatefulSet's pod spec on create; "
+                             "the StatefulSet is accepted but its pods will be rejected")
+
+
 def check(obj: dict, ctx: object) -> Iterator[Problem]:
     if not isinstance(obj, dict) or not isinstance(obj.get("kind"), str):
         return
     for r in rules_for(obj["kind"]):
         yield from r.fn(obj, ctx)
+    yield from check_template(obj, ctx)
+
+
+def template_pod(obj: dict) -> tuple[tuple, dict] | None:
+    """(template path, synthetic Pod) of a workload's pod template, or None."""
+    from .workloads import template_path, walk
+
+    tpath = template_path(obj)
+    template = walk(obj, tpath) if tpath else None
+    if not isinstance(template, dict):
+        return None
+    meta = template.get("metadata")
+    spec = template.get("spec")
+    spec = dict(spec) if isinstance(spec, dict) else {}
+    if obj["kind"] == "StatefulSet":
+        # The controller adds a volume per claim template to each pod; mounts may name them.
+        claims = [c for c in (walk(obj, ("spec", "volumeClaimTemplates")) or []) if isinstance(c, dict)]
+        names = {v.get("name") for v in spec.get("volumes") or [] if isinstance(v, dict)}
+        extra = [{"name": n, "persistentVolumeClaim": {"claimName": n}}
+                 for n in (get_name(c) for c in claims) if n and n not in names]
+        if extra:
+            spec["volumes"] = list(spec.get("volumes") or []) + extra
+    return tpath, {"apiVersion": "v1", "kind": "Pod", "metadata": meta if isinstance(meta, dict) else {}, "spec": spec}
+
+
+def get_name(obj: dict) -> str:
+    meta = obj.get("metadata")
+    name = meta.get("name") if isinstance(meta, dict) else None
+    return name if isinstance(name, str) else ""
+
+
+def check_template(obj: dict, ctx: object) -> Iterator[Problem]:
+    found = template_pod(obj)
+    if found is None:
+        return
+    tpath, pod = found
+    lenient = obj["kind"] == "StatefulSet"
+    for r in rules_for("Pod"):
+        metadata_rule = r.fn.__module__.endswith(".metadata")
+        if metadata_rule and r.id not in TEMPLATE_METADATA_RULES:
+            continue
+        for p in r.fn(pod, ctx):
+            p = replace(p, path=tpath + tuple(p.path))
+            if lenient and p.is_error and not metadata_rule:
+                p = replace(p, severity="warning", hint=STATEFULSET_TEMPLATE_HINT + (f"; {p.hint}" if p.hint else ""))
+            yield p
