@@ -127,6 +127,14 @@ def check_template(obj: dict, ctx: object) -> Iterator[Problem]:
         return
     tpath, pod = found
     lenient = obj["kind"] == "StatefulSet"
+    structural = _template_schema_errors(obj, pod, ctx)
+    if structural is not None:
+        # A workload kind without a vendored schema: its template was never type-checked, and
+        # the Pod rules trust types. Check it against the Pod schema; if that fails, report
+        # the schema's errors at the template's paths instead of running the rules.
+        for p in structural:
+            yield replace(p, path=tpath + tuple(p.path))
+        return
     for r in rules_for("Pod"):
         metadata_rule = r.fn.__module__.endswith(".metadata")
         if metadata_rule and r.id not in TEMPLATE_METADATA_RULES:
@@ -136,3 +144,16 @@ def check_template(obj: dict, ctx: object) -> Iterator[Problem]:
             if lenient and p.is_error and not metadata_rule:
                 p = replace(p, severity="warning", hint=STATEFULSET_TEMPLATE_HINT + (f"; {p.hint}" if p.hint else ""))
             yield p
+
+
+def _template_schema_errors(obj: dict, pod: dict, ctx: object) -> list | None:
+    """The Pod-schema errors of a template whose workload has no schema of its own (None when
+    the workload's schema already checked it, or when the template is structurally fine)."""
+    from .. import k8s_schema
+
+    major, minor = tuple(getattr(ctx, "kube_version", (1, 37)))[:2]
+    version = f"{major}.{minor}"
+    if version not in k8s_schema.SUPPORTED_VERSIONS or k8s_schema.has_schema(obj["apiVersion"], obj["kind"], version):
+        return None
+    errors = [p for p in k8s_schema.check(pod, version) if p.is_error]
+    return errors or None
