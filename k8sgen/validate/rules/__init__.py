@@ -106,12 +106,14 @@ def template_pod(obj: dict) -> tuple[tuple, dict] | None:
     spec = dict(spec) if isinstance(spec, dict) else {}
     if obj["kind"] == "StatefulSet":
         # The controller adds a volume per claim template to each pod; mounts may name them.
-        claims = [c for c in (walk(obj, ("spec", "volumeClaimTemplates")) or []) if isinstance(c, dict)]
-        names = {v.get("name") for v in spec.get("volumes") or [] if isinstance(v, dict)}
+        templates = walk(obj, ("spec", "volumeClaimTemplates"))
+        claims = [c for c in templates if isinstance(c, dict)] if isinstance(templates, list) else []
+        volumes = spec.get("volumes") if isinstance(spec.get("volumes"), list) else []
+        names = {v.get("name") for v in volumes if isinstance(v, dict) and isinstance(v.get("name"), str)}
         extra = [{"name": n, "persistentVolumeClaim": {"claimName": n}}
                  for n in (get_name(c) for c in claims) if n and n not in names]
         if extra:
-            spec["volumes"] = list(spec.get("volumes") or []) + extra
+            spec["volumes"] = list(volumes) + extra
     return tpath, {"apiVersion": "v1", "kind": "Pod", "metadata": meta if isinstance(meta, dict) else {}, "spec": spec}
 
 

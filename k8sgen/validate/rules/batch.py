@@ -99,7 +99,7 @@ def pod_failure_policy_problems(rid: str, spec: dict, base: tuple) -> Iterator[P
     if len(rules) > MAX_POD_FAILURE_RULES:
         yield too_many(rid, path, len(rules), MAX_POD_FAILURE_RULES)
     tspec = get_dict(spec, "template", "spec")
-    names = {c.get("name") for f in ("containers", "initContainers") for _, c in dicts(get_list(tspec, f))}
+    names = {c.get("name") for f in ("containers", "initContainers") for _, c in dicts(get_list(tspec, f)) if isinstance(c.get("name"), str)}
     for i, r in dicts(rules):
         p = path + (i,)
         action = r.get("action")

@@ -76,14 +76,17 @@ def non_negative(rid: str, spec: dict, key: str, base: tuple) -> Iterator[Proble
 
 def selector_matches(selector: dict, labels: dict) -> bool:
     """Whether a metav1.LabelSelector selects a label set (matchLabels AND matchExpressions)."""
-    for k, v in (selector.get("matchLabels") or {}).items():
-        if labels.get(k) != v:
+    match = selector.get("matchLabels")
+    for k, v in (match.items() if isinstance(match, dict) else ()):
+        if labels.get(str(k)) != v:
             return False
     exprs = selector.get("matchExpressions")
     for e in exprs if isinstance(exprs, list) else []:
         if not isinstance(e, dict):
             continue
         key, op = e.get("key"), e.get("operator")
+        if not isinstance(key, str):
+            continue  # reported by check_label_selector
         values = e.get("values") if isinstance(e.get("values"), list) else []
         if op == "In" and labels.get(key) not in values:
             return False
