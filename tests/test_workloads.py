@@ -191,3 +191,34 @@ def test_malformed_workloads_never_raise(which: int, where: int, junk: object) -
     problems = validate_manifests([Manifest(obj=obj)], "1.37")
     assert obj == before
     assert all(p.message for p in problems)
+
+
+def _cron(tz: str) -> dict:
+    return {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c"},
+            "spec": {"schedule": "@daily", "timeZone": tz, "concurrencyPolicy": "Allow",
+                     "jobTemplate": {"spec": {"template": {"spec": {"restartPolicy": "Never", "containers": [{"name": "a", "image": "b"}]}}}}}}
+
+
+def _tz_problems(tz: str) -> list:
+    return [p for p in rules.check(_cron(tz), Context(kube_version=(1, 37))) if p.rule == "cronjob-time-zone"]
+
+
+def test_time_zone_with_a_tz_database(monkeypatch) -> None:
+    from k8sgen.validate.rules import batch
+
+    monkeypatch.setattr(batch, "_known_zones", lambda: frozenset({"America/New_York", "Europe/Berlin", "Etc/UTC"}))
+    assert _tz_problems("Europe/Berlin") == [] and _tz_problems("UTC") == []
+    [bad] = _tz_problems("Europe/Berln")
+    assert bad.message == 'Invalid value: "Europe/Berln": unknown time zone Europe/Berln'
+    assert bad.hint == 'did you mean "Europe/Berlin"?'
+
+
+def test_time_zone_without_a_tz_database(monkeypatch) -> None:
+    # No tz database on the machine: only names that cannot be right are errors, so a real
+    # zone is never rejected.
+    from k8sgen.validate.rules import batch
+
+    monkeypatch.setattr(batch, "_known_zones", lambda: frozenset())
+    assert _tz_problems("America/Gotham") == [] and _tz_problems("Europe/Berlin") == []
+    assert len(_tz_problems("Mars/Olympus")) == 1
+    assert len(_tz_problems("America/New York")) == 1

@@ -227,6 +227,11 @@ def check_schedule(obj: dict, ctx: object) -> Iterator[Problem]:
 
 
 _TZ_PART = re.compile(r"[A-Za-z._\-0-9+]{1,14}\Z")
+# First segments of tz database names, the backward-compatible links included (US/Pacific...).
+TZ_AREAS = frozenset({
+    "Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific",
+    "Etc", "US", "Canada", "Mexico", "Brazil", "Chile", "SystemV",
+})
 
 
 @lru_cache(maxsize=1)
@@ -262,10 +267,16 @@ def check_time_zone(obj: dict, ctx: object) -> Iterator[Problem]:
             yield invalid(rid, path, tz, f"unknown time zone {tz}", hint="use a tz database name such as Etc/UTC or America/New_York")
             return
     zones = _known_zones()
-    if zones and tz not in zones and tz not in ("UTC", "Local"):
-        from .registry import did_you_mean
+    if tz in ("UTC", "Local"):
+        return
+    if zones:
+        if tz not in zones:
+            from .registry import did_you_mean
 
-        yield invalid(rid, path, tz, f"unknown time zone {tz}", hint=did_you_mean(tz, sorted(zones)) or "use a tz database name such as Etc/UTC")
+            yield invalid(rid, path, tz, f"unknown time zone {tz}", hint=did_you_mean(tz, sorted(zones)) or "use a tz database name such as Etc/UTC")
+    elif "/" in tz and tz.split("/", 1)[0] not in TZ_AREAS:
+        # Without a tz database only the area can be judged; an unknown city passes.
+        yield invalid(rid, path, tz, f"unknown time zone {tz}", hint="use a tz database name such as Etc/UTC or America/New_York")
 
 
 @rule("cronjob-spec", ("CronJob",), "name at most 52 characters; concurrencyPolicy Allow, Forbid or Replace; startingDeadlineSeconds and history limits >= 0; the jobTemplate is a valid Job spec without selector or manualSelector")
