@@ -69,7 +69,7 @@ def _field_ref(ref: dict) -> None:
         ref["fieldPath"] = LEGACY_FIELD_LABELS[fp]
 
 
-def _container(c: dict) -> None:
+def _container(c: dict, requests_from_limits: bool = True) -> None:
     default(c, "imagePullPolicy", _image_pull_policy(c.get("image")))
     default(c, "terminationMessagePath", "/dev/termination-log")
     default(c, "terminationMessagePolicy", "File")
@@ -88,7 +88,9 @@ def _container(c: dict) -> None:
         h = mapping(lifecycle, hook)
         if h is not None:
             _handler(h)
-    # SetDefaults_Pod: a limit without a request requests the limit.
+    if not requests_from_limits:
+        return
+    # SetDefaults_Pod: a limit without a request requests the limit (app and init containers).
     res = mapping(c, "resources")
     limits = mapping(res, "limits")
     if limits:
@@ -156,7 +158,7 @@ def pod_spec(spec: dict) -> None:
     default_missing(spec, "enableServiceLinks", True)
     for fld in ("initContainers", "containers", "ephemeralContainers"):
         for c in items(spec, fld):
-            _container(c)
+            _container(c, fld != "ephemeralContainers")
     if spec.get("hostNetwork") is True:
         # defaultHostNetworkPorts: on the host network a port is a host port.
         for fld in ("initContainers", "containers"):
