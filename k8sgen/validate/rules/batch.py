@@ -27,6 +27,10 @@ MAX_PARALLELISM_FOR_INDEXED_JOB = 100000
 MAX_FAILED_INDEXES_LIMIT = 100000
 COMPLETIONS_SOFT_LIMIT = 100000
 PARALLELISM_LIMIT_FOR_HIGH_COMPLETIONS = 10000
+MAX_FAILED_INDEXES_FOR_HIGH_COMPLETIONS = 10000
+MAX_SUCCESS_POLICY_RULES = 20
+MAX_SUCCEEDED_INDEXES_LENGTH = 64 * 1024
+MAX_MANAGED_BY_LENGTH = 63
 POD_FAILURE_ACTIONS = ("Count", "FailIndex", "FailJob", "Ignore")
 EXIT_CODE_OPERATORS = ("In", "NotIn")
 CONDITION_STATUSES = ("False", "True", "Unknown")
@@ -35,7 +39,10 @@ MAX_POD_FAILURE_RULES = 20
 MAX_ON_POD_CONDITIONS = 20
 MAX_EXIT_CODE_VALUES = 255
 CONCURRENCY_POLICIES = ("Allow", "Forbid", "Replace")
-CRONJOB_NAME_MAX = 52  # 63 minus the 11-character suffix the controller appends to Job names
+CRONJOB_NAME_MAX = 52
+CONTROLLER_UID_LABELS = ("batch.kubernetes.io/controller-uid", "controller-uid")
+JOB_NAME_LABELS = ("batch.kubernetes.io/job-name", "job-name")
+GENERATED_UID = "\x00uid not known before the Job is created"  # 63 minus the 11-character suffix the controller appends to Job names
 
 
 def job_spec_problems(rid: str, spec: dict, base: tuple) -> Iterator[Problem]:
@@ -62,15 +69,31 @@ def job_spec_problems(rid: str, spec: dict, base: tuple) -> Iterator[Problem]:
         if is_int(max_failed) and max_failed > MAX_FAILED_INDEXES_LIMIT:
             yield invalid(rid, base + ("maxFailedIndexes",), max_failed, f"must be less than or equal to {MAX_FAILED_INDEXES_LIMIT}")
         if is_int(completions) and completions > COMPLETIONS_SOFT_LIMIT and per_index is not None:
-            yield invalid(rid, base + ("completions",), completions, f"must be less than or equal to {COMPLETIONS_SOFT_LIMIT} when backoffLimitPerIndex is specified")
+            if max_failed is None:
+                yield required(rid, base + ("maxFailedIndexes",), f"must be specified when completions is above {COMPLETIONS_SOFT_LIMIT}")
+            high = f"when completions are above {COMPLETIONS_SOFT_LIMIT} and used with backoff limit per index"
             if is_int(parallelism) and parallelism > PARALLELISM_LIMIT_FOR_HIGH_COMPLETIONS:
-                yield invalid(rid, base + ("parallelism",), parallelism, f"must be less than or equal to {PARALLELISM_LIMIT_FOR_HIGH_COMPLETIONS} when completions are above {COMPLETIONS_SOFT_LIMIT} and used with backoff limit per index")
+                yield invalid(rid, base + ("parallelism",), parallelism, f"must be less than or equal to {PARALLELISM_LIMIT_FOR_HIGH_COMPLETIONS} {high}")
+            if is_int(max_failed) and max_failed > MAX_FAILED_INDEXES_FOR_HIGH_COMPLETIONS:
+                yield invalid(rid, base + ("maxFailedIndexes",), max_failed, f"must be less than or equal to {MAX_FAILED_INDEXES_FOR_HIGH_COMPLETIONS} {high}")
     elif mode in (None, "NonIndexed"):
         if per_index is not None:
             yield invalid(rid, base + ("backoffLimitPerIndex",), per_index, "requires indexed completion mode",
                           hint="set completionMode: Indexed")
         if max_failed is not None:
             yield invalid(rid, base + ("maxFailedIndexes",), max_failed, "requires indexed completion mode")
+    managed = spec.get("managedBy")
+    if isinstance(managed, str):
+        for msg in _domain_prefixed_path(managed):
+            yield invalid(rid, base + ("managedBy",), managed, msg)
+        if len(managed) > MAX_MANAGED_BY_LENGTH:
+            yield invalid(rid, base + ("managedBy",), managed, f"Too long: may not be more than {MAX_MANAGED_BY_LENGTH} bytes")
+    success = spec.get("successPolicy")
+    if isinstance(success, dict):
+        if mode != "Indexed":
+            yield invalid(rid, base + ("successPolicy",), success, "requires indexed completion mode")
+        else:
+            yield from _success_policy(rid, success, completions, base + ("successPolicy",))
     pfp = spec.get("podFailurePolicy")
     replacement = spec.get("podReplacementPolicy")
     if replacement is not None:
@@ -88,6 +111,71 @@ def job_spec_problems(rid: str, spec: dict, base: tuple) -> Iterator[Problem]:
         yield not_supported(rid, rp, policy, ("OnFailure", "Never"))
     elif pfp is not None and policy != "Never":
         yield invalid(rid, rp, policy, 'only "Never" is supported when podFailurePolicy is specified')
+
+
+_PATH_CHARS = re.compile(r"[A-Za-z0-9/\-._~%!$&'()*+,;=:]+\Z")
+
+
+def _domain_prefixed_path(value: str) -> list[str]:
+    """IsDomainPrefixedPath: a DNS subdomain, a '/', and a non-empty HTTP path."""
+    if "/" not in value:
+        return ['must be a domain-prefixed path (such as "acme.io/foo")']
+    host, path = value.split("/", 1)
+    out = list(formats.is_dns1123_subdomain(host))
+    if not path or not _PATH_CHARS.match(path):
+        out.append("Invalid path: must be a valid HTTP path")
+    return out
+
+
+def _indexes(text: str, completions: int) -> tuple[int, str]:
+    """validateIndexesFormat: ascending, non-overlapping "N" or "N-M" items below completions;
+    (how many indexes, error)."""
+    total, last = 0, -1
+    for item in text.split(","):
+        bounds = item.split("-")
+        if len(bounds) > 2 or not all(b.isdigit() for b in bounds):
+            return 0, f"cannot convert string to integer for index: {item!r}"
+        lo, hi = int(bounds[0]), int(bounds[-1])
+        if hi >= completions:
+            return 0, f"too large index: {hi!r}"
+        if lo > hi:
+            return 0, f"non-increasing order, previous: {lo}, current: {hi}"
+        if lo <= last:
+            return 0, f"non-increasing order, previous: {last}, current: {lo}"
+        total += hi - lo + 1
+        last = hi
+    return total, ""
+
+
+def _success_policy(rid: str, policy: dict, completions: object, path: tuple) -> Iterator[Problem]:
+    rules = get_list(policy, "rules")
+    rp = path + ("rules",)
+    if not rules:
+        yield required(rid, rp, "at least one rules must be specified when the successPolicy is specified")
+    if len(rules) > MAX_SUCCESS_POLICY_RULES:
+        yield too_many(rid, rp, len(rules), MAX_SUCCESS_POLICY_RULES)
+    if not is_int(completions):
+        return  # an Indexed Job without completions is reported at spec.completions
+    for i, r in dicts(rules):
+        p = rp + (i,)
+        count, indexes = r.get("succeededCount"), r.get("succeededIndexes")
+        if count is None and indexes is None:
+            yield required(rid, p, "at least one of succeededCount or succeededIndexes must be specified")
+        total = None
+        if isinstance(indexes, str):
+            if len(indexes) > MAX_SUCCEEDED_INDEXES_LENGTH:
+                yield invalid(rid, p + ("succeededIndexes",), indexes, f"Too long: may not be more than {MAX_SUCCEEDED_INDEXES_LENGTH} bytes")
+            total, err = _indexes(indexes, completions)
+            if err:
+                yield invalid(rid, p + ("succeededIndexes",), indexes, f"error parsing succeededIndexes: {err}")
+        if is_int(count):
+            cp = p + ("succeededCount",)
+            if count < 0:
+                yield invalid(rid, cp, count, "must be greater than or equal to 0")
+            if count > completions:
+                yield invalid(rid, cp, count, f"must be less than or equal to {completions} (the number of specified completions)")
+            if total is not None and count > total:
+                yield invalid(rid, cp, count, f"must be less than or equal to {total} (the number of indexes in the specified succeededIndexes field)")
 
 
 def pod_failure_policy_problems(rid: str, spec: dict, base: tuple) -> Iterator[Problem]:
@@ -165,10 +253,19 @@ def _on_exit_codes(rid: str, codes: dict, path: tuple, names: set) -> Iterator[P
         yield invalid(rid, vp, values, "must be ordered", hint="list the exit codes in ascending order")
 
 
-@rule("job-spec", ("Job",), "parallelism, completions, activeDeadlineSeconds, backoffLimit(PerIndex), maxFailedIndexes and ttlSecondsAfterFinished are >= 0; completionMode NonIndexed or Indexed (Indexed needs completions; per-index limits need Indexed); podReplacementPolicy valid; the template's restartPolicy is OnFailure or Never (Never with a podFailurePolicy)")
+@rule("job-spec", ("Job",), "parallelism, completions, activeDeadlineSeconds, backoffLimit(PerIndex), maxFailedIndexes and ttlSecondsAfterFinished are >= 0; completionMode NonIndexed or Indexed (Indexed needs completions, and NAME-(completions-1) must be a DNS label; per-index limits and successPolicy need Indexed); managedBy a domain-prefixed path; podReplacementPolicy valid; the template's restartPolicy is OnFailure or Never (Never with a podFailurePolicy)")
 def check_job_spec(obj: dict, ctx: object) -> Iterator[Problem]:
-    if api_is(obj, "batch/v1"):
-        yield from job_spec_problems("job-spec", get_dict(obj, "spec"), ("spec",))
+    if not api_is(obj, "batch/v1"):
+        return
+    spec = get_dict(obj, "spec")
+    yield from job_spec_problems("job-spec", spec, ("spec",))
+    name = get_dict(obj, "metadata").get("name")
+    completions = spec.get("completions")
+    if spec.get("completionMode") == "Indexed" and is_int(completions) and completions > 0 and isinstance(name, str) and name:
+        host = f"{name}-{completions - 1}"
+        if formats.is_dns1123_label(host):
+            yield invalid("job-spec", ("metadata", "name"), name, f"will not able to create pod with invalid DNS label: {host}",
+                          hint="an Indexed Job's pods are named NAME-INDEX, which must be a DNS-1123 label (at most 63 characters)")
 
 
 @rule("job-pod-failure-policy", ("Job", "CronJob"), "podFailurePolicy: at most 20 rules, each with an action (Count, FailIndex with backoffLimitPerIndex, FailJob, Ignore) and exactly one of onExitCodes (In/NotIn, 1-255 ordered unique values, no 0 with In, a known containerName) and onPodConditions (qualified type, status True/False/Unknown)")
@@ -190,7 +287,12 @@ def check_job_selector(obj: dict, ctx: object) -> Iterator[Problem]:
     spec = get_dict(obj, "spec")
     selector = spec.get("selector")
     if spec.get("manualSelector") is not True:
-        if isinstance(selector, dict) and (selector.get("matchLabels") or selector.get("matchExpressions")):
+        # The server adds controller-uid=<new uid> to the selector, then requires it to select
+        # the generated labels: only selectors for the Job's own generated labels survive.
+        name = get_dict(obj, "metadata").get("name")
+        expected = {key: GENERATED_UID for key in CONTROLLER_UID_LABELS}
+        expected.update({key: name if isinstance(name, str) else "" for key in JOB_NAME_LABELS})
+        if isinstance(selector, dict) and not selector_matches(selector, expected):
             yield invalid(rid, ("spec", "selector"), selector, "`selector` not auto-generated",
                           hint="drop spec.selector (the server generates one from the Job's uid), or set manualSelector: true")
         return
