@@ -223,8 +223,8 @@ spec:
         - containerPort: "8080"
     - image: busybox
 ---
-apiVersion: apps/v1
-kind: Deployment
+apiVersion: example.com/v1
+kind: Widget
 metadata:
   name: web
 """
@@ -240,7 +240,7 @@ def test_problems_get_positions_and_objects_from_the_pipeline():
     assert got == [
         ("pod.yaml:10:26", "error", "k8s-schema-type", "Pod/web", "expected integer, got string"),
         ("pod.yaml:11:7", "error", "k8s-schema-required", "Pod/web", "Required value"),
-        ("pod.yaml:14:7", "warning", "k8s-kind", "Deployment/web", "no schema for kind Deployment in Kubernetes 1.37; not checked"),
+        ("pod.yaml:14:7", "warning", "k8s-kind", "Widget/web", "no schema for kind Widget in Kubernetes 1.37; not checked"),
         # An unknown field is located at its key, not its value.
         ("pod.yaml:8:7", "error", "k8s-schema-unknown-field", "Pod/web", 'unknown field "imagee"'),
     ]

@@ -96,8 +96,13 @@ def _container(c: dict, requests_from_limits: bool = True) -> None:
     if limits:
         requests = child(res, "requests")
         if requests is not None:
+            from ..rules import quantity  # only here: most objects have no limits
+
             for key, value in limits.items():
-                requests.setdefault(key, value)
+                # A limit that is not a quantity never decodes on the server; copying it
+                # would report the one mistake twice.
+                if key not in requests and quantity.parse(value) is not None:
+                    requests[key] = value
 
 
 def _volume(v: dict) -> None:
