@@ -116,16 +116,27 @@ def _objs(text: str) -> list[dict]:
     return [d for d in yaml.safe_load_all(text) if d]
 
 
-def test_statefulset_pod_spec_problems_are_warnings() -> None:
+def test_statefulset_template_is_validated_with_its_claim_templates() -> None:
     sts = _objs(VALID)[1]
     sts["spec"]["template"]["spec"]["containers"][0]["name"] = "DB"
     sts["spec"]["template"]["metadata"]["labels"]["bad key"] = "x"
     found = list(rules.check(defaults.apply(sts), Context(kube_version=(1, 37))))
     by_rule = {p.rule: p for p in found}
-    assert by_rule["pod-container-name"].severity == "warning"
-    assert "does not validate a StatefulSet's pod spec" in by_rule["pod-container-name"].hint
-    assert by_rule["metadata-labels"].severity == "error"
+    assert set(by_rule) == {"pod-container-name", "metadata-labels"}, found
+    assert all(p.is_error for p in found)
     assert tuple(by_rule["metadata-labels"].path) == ("spec", "template", "metadata", "labels")
+
+
+def test_statefulset_claim_volume_replaces_a_template_volume_in_place() -> None:
+    sts = _objs(VALID)[1]
+    spec = sts["spec"]["template"]["spec"]
+    spec["volumes"] = [{"name": "conf", "configMap": {"name": "c"}}, {"name": "data", "emptyDir": {}}, {"name": "Bad_Name", "emptyDir": {}}]
+    _, pod = rules.template_pod(sts)
+    assert [v["name"] for v in pod["spec"]["volumes"]] == ["conf", "data", "Bad_Name"]
+    assert pod["spec"]["volumes"][1] == {"name": "data", "persistentVolumeClaim": {"claimName": "data"}}
+    found = [p for p in rules.check(defaults.apply(sts), Context(kube_version=(1, 37))) if p.is_error]
+    assert [tuple(p.path) for p in found] == [("spec", "template", "spec", "volumes", 2, "name")], found
+    assert sts["spec"]["template"]["spec"]["volumes"][1] == {"name": "data", "emptyDir": {}}  # the object itself is unchanged
 
 
 def test_workload_rules_only_for_their_api_version() -> None:

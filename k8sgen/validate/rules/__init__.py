@@ -16,8 +16,8 @@ Pod made of the template's metadata and spec, and its problems' paths are prefix
 template's path (`spec.template`, `spec.jobTemplate.spec.template`, `template`), so
 `ValidatePodTemplateSpec` needs no second copy of the Pod rules. Of the metadata rules only
 labels and annotations apply to a template (the server validates no name or namespace there).
-A StatefulSet's pod spec is not validated on create (see `apps`), so its template's pod-spec
-problems are warnings; its labels and annotations stay errors.
+A StatefulSet's template is validated with a volume per volumeClaimTemplate (see `apps`), and
+its claim templates get the PersistentVolumeClaim rules at `spec.volumeClaimTemplates[i]`.
 """
 
 from __future__ import annotations
@@ -81,8 +81,6 @@ def rules_for(kind: str) -> list[Rule]:
 
 # Metadata rules that ValidatePodTemplateSpec applies to a template's metadata.
 TEMPLATE_METADATA_RULES = frozenset({"metadata-labels", "metadata-annotations"})
-STATEFULSET_TEMPLATE_HINT = ("the API server does not validate a StatefulSet's pod spec on create; "
-                             "the StatefulSet is accepted but its pods will be rejected")
 
 
 def check(obj: dict, ctx: object) -> Iterator[Problem]:
@@ -91,6 +89,7 @@ def check(obj: dict, ctx: object) -> Iterator[Problem]:
     for r in rules_for(obj["kind"]):
         yield from r.fn(obj, ctx)
     yield from check_template(obj, ctx)
+    yield from check_claim_templates(obj, ctx)
 
 
 def template_pod(obj: dict) -> tuple[tuple, dict] | None:
@@ -105,16 +104,25 @@ def template_pod(obj: dict) -> tuple[tuple, dict] | None:
     spec = template.get("spec")
     spec = dict(spec) if isinstance(spec, dict) else {}
     if obj["kind"] == "StatefulSet":
-        # The controller adds a volume per claim template to each pod; mounts may name them.
+        # volumesToAddForTemplates (1.34+): the template is validated with a PVC volume per
+        # claim template, which replaces a template volume of the same name, so mounts may
+        # name claim templates. A replaced volume keeps its index (problems on the others keep
+        # the user's paths); the rest are appended, one per distinct name.
         templates = walk(obj, ("spec", "volumeClaimTemplates"))
-        claims = [c for c in templates if isinstance(c, dict)] if isinstance(templates, list) else []
-        volumes = spec.get("volumes") if isinstance(spec.get("volumes"), list) else []
-        names = {v.get("name") for v in volumes if isinstance(v, dict) and isinstance(v.get("name"), str)}
-        extra = [{"name": n, "persistentVolumeClaim": {"claimName": n}}
-                 for n in (get_name(c) for c in claims) if n and n not in names]
-        if extra:
-            spec["volumes"] = list(volumes) + extra
+        claims = [get_name(c) for c in templates if isinstance(c, dict)] if isinstance(templates, list) else []
+        claims = list(dict.fromkeys(n for n in claims if n))
+        if claims:
+            volumes = list(spec.get("volumes")) if isinstance(spec.get("volumes"), list) else []
+            for i, v in enumerate(volumes):
+                if isinstance(v, dict) and v.get("name") in claims:
+                    volumes[i] = _claim_volume(v["name"])
+            named = {v.get("name") for v in volumes if isinstance(v, dict)}
+            spec["volumes"] = volumes + [_claim_volume(n) for n in claims if n not in named]
     return tpath, {"apiVersion": "v1", "kind": "Pod", "metadata": meta if isinstance(meta, dict) else {}, "spec": spec}
+
+
+def _claim_volume(name: str) -> dict:
+    return {"name": name, "persistentVolumeClaim": {"claimName": name}}
 
 
 def get_name(obj: dict) -> str:
@@ -128,7 +136,6 @@ def check_template(obj: dict, ctx: object) -> Iterator[Problem]:
     if found is None:
         return
     tpath, pod = found
-    lenient = obj["kind"] == "StatefulSet"
     structural = _template_schema_errors(obj, pod, ctx)
     if structural is not None:
         # A workload kind without a vendored schema: its template was never type-checked, and
@@ -142,10 +149,30 @@ def check_template(obj: dict, ctx: object) -> Iterator[Problem]:
         if metadata_rule and r.id not in TEMPLATE_METADATA_RULES:
             continue
         for p in r.fn(pod, ctx):
-            p = replace(p, path=tpath + tuple(p.path))
-            if lenient and p.is_error and not metadata_rule:
-                p = replace(p, severity="warning", hint=STATEFULSET_TEMPLATE_HINT + (f"; {p.hint}" if p.hint else ""))
-            yield p
+            yield replace(p, path=tpath + tuple(p.path))
+
+
+def check_claim_templates(obj: dict, ctx: object) -> Iterator[Problem]:
+    """ValidateVolumeClaimTemplates (1.34+): each claim template's spec is a PVC spec. Runs the
+    PersistentVolumeClaim rules (other than metadata rules: the claim's name is generated)
+    on a synthetic claim, at `spec.volumeClaimTemplates[i]`."""
+    from .workloads import api_is, walk
+
+    if obj["kind"] != "StatefulSet" or not api_is(obj, "apps/v1"):
+        return
+    templates = walk(obj, ("spec", "volumeClaimTemplates"))
+    pvc_rules = [r for r in rules_for("PersistentVolumeClaim") if not r.fn.__module__.endswith(".metadata")]
+    if not pvc_rules or not isinstance(templates, list):
+        return
+    for i, claim in enumerate(templates):
+        if not isinstance(claim, dict):
+            continue
+        meta = claim.get("metadata")
+        pvc = {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+               "metadata": meta if isinstance(meta, dict) else {}, "spec": claim.get("spec") if isinstance(claim.get("spec"), dict) else {}}
+        for r in pvc_rules:
+            for p in r.fn(pvc, ctx):
+                yield replace(p, path=("spec", "volumeClaimTemplates", i) + tuple(p.path))
 
 
 def _template_schema_errors(obj: dict, pod: dict, ctx: object) -> list | None:

@@ -10,10 +10,11 @@ DaemonSet maxUnavailable 1 and maxSurge 0), so a rule that finds a value missing
 defaulting could not fill in. Selector, restartPolicy and template rules shared with the other
 workloads are in `workloads`.
 
-A StatefulSet's pod spec is not validated on create: `ValidatePodTemplateSpecForStatefulSet`
-checks only the template's labels and annotations (its pod-spec validation is a TODO upstream),
-so the Pod rules run on its template as warnings (see `rules.check`): the server accepts the
-StatefulSet, and its controller's pods are rejected later.
+A StatefulSet's pod template has been validated on create since 1.34 (kubernetes PR 131790,
+`volumesToAddForTemplates`): with a PVC volume per volumeClaimTemplate, so containers may
+mount a claim template by name (see `rules.template_pod`); its claim templates are validated as
+PVC specs (PR 132212). Before 1.34 only the template's labels and annotations were; k8sgen
+targets 1.35-1.37.
 """
 
 from __future__ import annotations

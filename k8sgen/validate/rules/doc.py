@@ -21,7 +21,7 @@ the `SetDefaults_*` functions of core, apps, batch, rbac and discovery v1, and l
 conversion). Every Pod rule also runs on the pod template of a Deployment, ReplicaSet,
 StatefulSet, DaemonSet, Job, CronJob, ReplicationController and PodTemplate, at the template's
 field paths (`spec.template.spec...`, `spec.jobTemplate.spec.template.spec...`); a StatefulSet's
-pod spec is not validated by the server on create, so there those findings are warnings. Messages use the server's
+template is validated with a volume per volumeClaimTemplate, as the server does since 1.34. Messages use the server's
 words; the field path is the one the server reports. Silence a rule for one object with the
 `k8sgen.dev/ignore` annotation or the spec's `ignore:` list. `docs/parity.md` measures the rules
 against the fixtures in `tests/parity/cases/`.
