@@ -9,7 +9,7 @@ defaulted (StatefulSetAutoDeletePVC is GA since 1.32); StatefulSet maxUnavailabl
 from __future__ import annotations
 
 from . import core
-from .util import child, default, default_missing, mapping
+from .util import child, default, default_missing, items, mapping
 
 
 def _template(spec: dict) -> None:
@@ -72,6 +72,10 @@ def stateful_set(obj: dict) -> None:
         default(policy, "whenScaled", "Retain")
     default_missing(spec, "replicas", 1)
     default_missing(spec, "revisionHistoryLimit", 10)
+    for claim in items(spec, "volumeClaimTemplates"):
+        claim_spec = mapping(claim, "spec")
+        if claim_spec is not None:
+            core.pvc_spec(claim_spec)
     _template(spec)
 
 

@@ -143,6 +143,9 @@ def _volume(v: dict) -> None:
         default_missing(azure, "fsType", "ext4")
         default_missing(azure, "readOnly", False)
         default_missing(azure, "kind", "Shared")
+    claim_spec = mapping(mapping(mapping(v, "ephemeral"), "volumeClaimTemplate"), "spec")
+    if claim_spec is not None:
+        pvc_spec(claim_spec)
     scale = mapping(v, "scaleIO")
     if scale is not None:
         default(scale, "storageMode", "ThinProvisioned")
@@ -243,6 +246,28 @@ def secret(obj: dict) -> None:
     default(obj, "type", "Opaque")
 
 
+def pvc_spec(spec: dict) -> None:
+    """SetDefaults_PersistentVolumeClaimSpec (claims, claim templates, ephemeral volumes)."""
+    default_missing(spec, "volumeMode", "Filesystem")
+
+
+def persistent_volume_claim(obj: dict) -> None:
+    spec = child(obj, "spec")
+    if spec is not None:
+        pvc_spec(spec)
+
+
+def persistent_volume(obj: dict) -> None:
+    spec = child(obj, "spec")
+    if spec is None:
+        return
+    default(spec, "persistentVolumeReclaimPolicy", "Retain")
+    default_missing(spec, "volumeMode", "Filesystem")
+    hp = mapping(spec, "hostPath")
+    if hp is not None and hp.get("type") is None:
+        hp["type"] = ""
+
+
 DEFAULTERS = {
     ("v1", "Pod"): pod,
     ("v1", "PodTemplate"): pod_template_object,
@@ -250,4 +275,6 @@ DEFAULTERS = {
     ("v1", "Service"): service,
     ("v1", "Endpoints"): endpoints,
     ("v1", "Secret"): secret,
+    ("v1", "PersistentVolumeClaim"): persistent_volume_claim,
+    ("v1", "PersistentVolume"): persistent_volume,
 }
