@@ -233,3 +233,15 @@ def test_time_zone_without_a_tz_database(monkeypatch) -> None:
     assert _tz_problems("America/Gotham") == [] and _tz_problems("Europe/Berlin") == []
     assert len(_tz_problems("Mars/Olympus")) == 1
     assert len(_tz_problems("America/New York")) == 1
+
+
+def test_missing_template_is_defaulted_and_validated_like_a_zero_struct() -> None:
+    # Go's PodTemplateSpec is a struct: an absent template is defaulted (restartPolicy Always)
+    # and then fails for having no containers, not for its restartPolicy.
+    ds = {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "d"}, "spec": {"selector": {"matchLabels": {"a": "b"}}}}
+    found = {(p.rule, ".".join(map(str, p.path))) for p in rules.check(defaults.apply(ds), Context(kube_version=(1, 37))) if p.is_error}
+    assert "spec.template.spec.containers" in {path for _, path in found}, found
+    assert not any(rule == "workload-restart-policy" for rule, _ in found), found
+    rc = {"apiVersion": "v1", "kind": "ReplicationController", "metadata": {"name": "r"}, "spec": {"selector": {"a": "b"}}}
+    found = {(p.rule, ".".join(map(str, p.path))) for p in rules.check(defaults.apply(rc), Context(kube_version=(1, 37))) if p.is_error}
+    assert found == {("replicationcontroller-spec", "spec.template")}, found  # an RC's template is a pointer

@@ -13,7 +13,8 @@ from .util import child, default, default_missing, items, mapping
 
 
 def _template(spec: dict) -> None:
-    template = mapping(spec, "template")
+    # The template is a struct, not a pointer: Go defaults (and then validates) a zero one.
+    template = child(spec, "template")
     if template is not None:
         core.pod_template(template)
 

@@ -35,7 +35,7 @@ def job(obj: dict) -> None:
     if spec is None:
         return
     job_spec_defaults(spec)
-    template = mapping(spec, "template")
+    template = child(spec, "template")  # a struct in Go: defaulted even when absent
     labels = mapping(mapping(template, "metadata"), "labels")
     meta = child(obj, "metadata")
     if labels is not None and meta is not None and not meta.get("labels"):
@@ -52,7 +52,9 @@ def cron_job(obj: dict) -> None:
     default_missing(spec, "suspend", False)
     default_missing(spec, "successfulJobsHistoryLimit", 3)
     default_missing(spec, "failedJobsHistoryLimit", 1)
-    template = mapping(mapping(mapping(spec, "jobTemplate"), "spec"), "template")
+    job_template = child(spec, "jobTemplate")
+    job_spec = child(job_template, "spec") if job_template is not None else None
+    template = child(job_spec, "template") if job_spec is not None else None
     if template is not None:
         core.pod_template(template)
 

@@ -192,7 +192,7 @@ def pod(obj: dict) -> None:
 
 
 def pod_template_object(obj: dict) -> None:
-    template = mapping(obj, "template")
+    template = child(obj, "template")  # a struct in Go (an RC's is a pointer and stays absent)
     if template is not None:
         pod_template(template)
 
