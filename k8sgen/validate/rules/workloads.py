@@ -142,9 +142,10 @@ def check_selector(obj: dict, ctx: object) -> Iterator[Problem]:
 def check_restart_policy(obj: dict, ctx: object) -> Iterator[Problem]:
     rid = "workload-restart-policy"
     tpath = template_path(obj)
-    if tpath is None:
-        return
-    spec = get_dict(walk(obj, tpath), "spec")
+    template = walk(obj, tpath) if tpath else None
+    if not isinstance(template, dict):
+        return  # only an RC's template can be absent after defaulting: reported as required
+    spec = get_dict(template, "spec")
     policy = spec.get("restartPolicy")
     policy = policy if isinstance(policy, str) else ""
     if policy != "Always":
