@@ -131,3 +131,14 @@ def test_defaulted_field_is_located_at_its_written_parent() -> None:
     bad = [p for p in problems if p.rule == "deployment-spec"]
     assert [tuple(p.path) for p in bad] == [("spec", "progressDeadlineSeconds")]
     assert ("spec", "progressDeadlineSeconds") in seen and bad[0].pos is not None
+
+
+@pytest.mark.parametrize("value,ok", [("1Gi", True), ("100m", True), ("1.5", True), (".5", True), ("1e3", True), (2, True), (0.25, True),
+                                      ("1Gi\n", False), ("1 Gi", False), ("Gi", False), ("", False), (True, False), ("1Gib", False)])
+def test_only_quantities_are_copied_from_limits(value, ok) -> None:
+    from k8sgen.validate.rules import quantity
+
+    pod = {"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"name": "c", "image": "x", "resources": {"limits": {"memory": value}}}]}}
+    requests = defaults.apply(pod)["spec"]["containers"][0]["resources"]["requests"]
+    assert ("memory" in requests) is ok
+    assert ok is (quantity.parse(value) is not None)  # the same grammar as the rules' parser

@@ -10,7 +10,7 @@ defaults are left out. Pod defaults are shared with every workload's pod templat
 
 from __future__ import annotations
 
-from .util import child, default, default_missing, empty, items, mapping
+from .util import child, default, default_missing, empty, is_quantity, items, mapping
 
 DEFAULT_FILE_MODE = 0o644  # secret, configMap, downwardAPI and projected defaultMode
 TOKEN_EXPIRATION_SECONDS = 3600
@@ -96,12 +96,10 @@ def _container(c: dict, requests_from_limits: bool = True) -> None:
     if limits:
         requests = child(res, "requests")
         if requests is not None:
-            from ..rules import quantity  # only here: most objects have no limits
-
             for key, value in limits.items():
                 # A limit that is not a quantity never decodes on the server; copying it
                 # would report the one mistake twice.
-                if key not in requests and quantity.parse(value) is not None:
+                if key not in requests and is_quantity(value):
                     requests[key] = value
 
 

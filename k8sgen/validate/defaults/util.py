@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
+
+# resource.ParseQuantity's grammar: a number and one suffix (binary, decimal or an exponent).
+# Defaulting runs without the rules package (tests stub stages out), so it has its own check.
+_QUANTITY = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+|[KMGTPE]i|[numkMGTPE])?\Z")
 
 
 def child(d: dict, key: str) -> dict | None:
@@ -43,3 +48,11 @@ def default_missing(d: dict, key: str, value: object) -> None:
     """For pointer fields (`*int32`), where an explicit 0 is a value and only nil is defaulted."""
     if d.get(key) is None:
         d[key] = value
+
+
+def is_quantity(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    return isinstance(value, str) and bool(_QUANTITY.match(value))
