@@ -114,9 +114,9 @@ def template_pod(obj: dict) -> tuple[tuple, dict] | None:
         if claims:
             volumes = list(spec.get("volumes")) if isinstance(spec.get("volumes"), list) else []
             for i, v in enumerate(volumes):
-                if isinstance(v, dict) and v.get("name") in claims:
+                if isinstance(v, dict) and isinstance(v.get("name"), str) and v["name"] in claims:
                     volumes[i] = _claim_volume(v["name"])
-            named = {v.get("name") for v in volumes if isinstance(v, dict)}
+            named = {v.get("name") for v in volumes if isinstance(v, dict) and isinstance(v.get("name"), str)}
             spec["volumes"] = volumes + [_claim_volume(n) for n in claims if n not in named]
     return tpath, {"apiVersion": "v1", "kind": "Pod", "metadata": meta if isinstance(meta, dict) else {}, "spec": spec}
 
