@@ -14,6 +14,7 @@ from k8sgen.validate import Context
 from k8sgen.validate.rules import REGISTRY, RULES, check, rules_for
 
 KINDS = ("Pod", "Service", "Endpoints", "EndpointSlice", "ServiceAccount", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding")
+WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController", "PodTemplate")
 
 
 def run(obj: dict, version: tuple = (1, 37)) -> list:
@@ -34,7 +35,7 @@ def test_registry_documents_every_rule() -> None:
     assert len(ids) == len(set(ids)) == len(REGISTRY)
     for rule_id, kinds, doc in RULES:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule_id), rule_id
-        assert kinds and set(kinds) <= set(KINDS) | {"Namespace", "ConfigMap", "Secret", "PersistentVolume", "PersistentVolumeClaim", "CustomResourceDefinition", "*"}
+        assert kinds and set(kinds) <= set(KINDS) | set(WORKLOAD_KINDS) | {"Namespace", "ConfigMap", "Secret", "PersistentVolume", "PersistentVolumeClaim", "CustomResourceDefinition", "*"}
         assert doc and "\n" not in doc
 
 

@@ -1,8 +1,12 @@
 """Validation of Kubernetes objects: everything that decides whether k8sgen may print them.
 
 Stages, each its own module, all returning `Problem` values (never raising for bad input):
-- `k8s_schema`: the official Kubernetes JSON schema of the target version, strict.
-- `rules`: the API server's own validation (names, containers, downward API, services, RBAC).
+- `k8s_schema`: the official Kubernetes JSON schema of the target version, strict, on the
+  object as written (the server decodes with strict field validation before anything else).
+- `defaults`: the server's defaulting and legacy-value conversion; a defaulted deep copy that
+  the next two stages see (the object itself, and what k8sgen prints, is never changed).
+- `rules`: the API server's own validation (names, containers, downward API, services, RBAC,
+  workloads and their pod templates).
 - `references`: cross-object checks over the whole set (selectors, bindings, refs).
 - `lint`: least privilege and safe defaults (warnings; `--strict` makes them fail).
 
@@ -97,7 +101,7 @@ def validate_manifests(
     `profile` is the run's lint profile; `ignore` silences warnings on every object (a
     repository's .k8sgen.yaml), on top of each manifest's own `ignore`.
     """
-    from . import crds, k8s_schema, lint, references, rules
+    from . import crds, defaults, k8s_schema, lint, references, rules
 
     ctx = Context(kube_version=parse_version(kube_version), manifests=manifests, external=external or {}, profile=profile or "")
     if ignore:
@@ -116,8 +120,9 @@ def validate_manifests(
         # CRD, a tool's own config such as a kind Cluster): its one "not checked" warning says all
         # k8sgen knows; the metadata rules of a CRD-less kind would be guesses.
         if not any(p.is_error or p.rule in _NOT_CHECKED for p in found):
-            found.extend(rules.check(m.obj, ctx))
-            found.extend(lint.check(m.obj, ctx))
+            seen = defaults.apply(m.obj)  # the rules see what the server validates: the defaulted object
+            found.extend(rules.check(seen, ctx))
+            found.extend(lint.check(seen, ctx))
         out.extend(_finish(m, p) for p in found if not is_ignored(p, m.ignore))
     by_obj = {id(m.obj): m for m in manifests}
     for p, obj in references.check(ctx):

@@ -68,10 +68,11 @@ def load_cases(directory: Path = CASES_DIR) -> Iterator[Case]:
 
 
 def k8sgen_problems(case: Case) -> list:
-    """Errors k8sgen reports for the case: the schema stage (when present), then the rules."""
+    """Errors k8sgen reports for the case: the schema stage (when present), then the rules on
+    the defaulted object."""
     import importlib
 
-    from k8sgen.validate import Context, parse_version, rules
+    from k8sgen.validate import Context, defaults, parse_version, rules
 
     try:
         schema = importlib.import_module("k8sgen.validate.k8s_schema")
@@ -84,5 +85,6 @@ def k8sgen_problems(case: Case) -> list:
         found = [p for p in schema.check(case.obj, case.kube_version) if p.is_error]
     if not found:
         ctx = Context(kube_version=parse_version(case.kube_version))
-        found = [p for p in rules.check(case.obj, ctx) if p.is_error]
+        # As validate_manifests does: the rules see the object after the server's defaulting.
+        found = [p for p in rules.check(defaults.apply(case.obj), ctx) if p.is_error]
     return found

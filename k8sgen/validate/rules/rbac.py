@@ -43,12 +43,10 @@ def _policy_rules(rid: str, obj: dict, namespaced: bool) -> Iterator[Problem]:
         if not get_list(r, "apiGroups"):
             yield required(rid, p + ("apiGroups",), "resource rules must supply at least one api group",
                            hint='use apiGroups: [""] for the core group (pods, services, ...)')
-        resources = get_list(r, "resources")
-        if not resources:
+        # resourceNames with several resources is accepted: a check for it was proposed
+        # upstream once and never shipped (ValidatePolicyRule has none).
+        if not get_list(r, "resources"):
             yield required(rid, p + ("resources",), "resource rules must supply at least one resource")
-        if get_list(r, "resourceNames") and len(resources) > 1:
-            yield required(rid, p + ("resourceNames",), "resource names cannot apply to multiple resources",
-                           hint="use one rule per resource when naming resources")
 
 
 @rule("rbac-rule", ("Role", "ClusterRole"), "policy rules have verbs; resource rules have apiGroups and resources; nonResourceURLs only in ClusterRoles and never mixed with resources")

@@ -186,17 +186,16 @@ def check_selector(obj: dict, ctx: object) -> Iterator[Problem]:
     yield from check_labels("service-selector", get_dict(obj, "spec").get("selector"), ("spec", "selector"))
 
 
-@rule("service-session-affinity", SVC, "sessionAffinity is None or ClientIP; ClientIP timeoutSeconds is 1-86400; sessionAffinityConfig is not set with None")
+@rule("service-session-affinity", SVC, "sessionAffinity is None or ClientIP; ClientIP timeoutSeconds is 1-86400 (a sessionAffinityConfig beside None is cleared by v1 defaulting, not rejected)")
 def check_session_affinity(obj: dict, ctx: object) -> Iterator[Problem]:
     rid = "service-session-affinity"
     s = get_dict(obj, "spec")
     aff = s.get("sessionAffinity") or "None"
     if aff not in SESSION_AFFINITIES:
         yield not_supported(rid, ("spec", "sessionAffinity"), aff, SESSION_AFFINITIES)
+    # The server's "must not be set when session affinity is None" never fires for v1 objects:
+    # SetDefaults_Service drops the config first (k8sgen.validate.defaults.core.service).
     cfg = s.get("sessionAffinityConfig")
-    if aff == "None" and cfg is not None:
-        yield forbidden(rid, ("spec", "sessionAffinityConfig"), "must not be set when session affinity is None",
-                        hint="set sessionAffinity: ClientIP or drop sessionAffinityConfig")
     if aff == "ClientIP":
         timeout = get_dict(cfg, "clientIP").get("timeoutSeconds")
         if isinstance(timeout, int) and not 0 < timeout <= MAX_CLIENT_IP_AFFINITY_SECONDS:
