@@ -120,9 +120,12 @@ def validate_manifests(
         # CRD, a tool's own config such as a kind Cluster): its one "not checked" warning says all
         # k8sgen knows; the metadata rules of a CRD-less kind would be guesses.
         if not any(p.is_error or p.rule in _NOT_CHECKED for p in found):
-            seen = defaults.apply(m.obj)  # the rules see what the server validates: the defaulted object
-            found.extend(rules.check(seen, ctx))
-            found.extend(lint.check(seen, ctx))
+            # The API-server rules see what the server validates: the defaulted object. Lint sees
+            # the object as written: it judges what the user wrote (a `replicas:` beside an
+            # autoscaler is a finding, the server's default of 1 is not), and the defaults it
+            # cares about (requests from limits) it reads itself.
+            found.extend(rules.check(defaults.apply(m.obj), ctx))
+            found.extend(lint.check(m.obj, ctx))
         out.extend(_finish(m, p) for p in found if not is_ignored(p, m.ignore))
     by_obj = {id(m.obj): m for m in manifests}
     for p, obj in references.check(ctx):
