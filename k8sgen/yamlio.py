@@ -217,6 +217,11 @@ def load_documents(text: str, name: str, mode: str = "k8s") -> list[Document]:
             _check_depth(text, name)
         nodes = list(yaml.compose_all(text, Loader=_MemoLoader))
     except yaml.MarkedYAMLError as e:
+        # Some libyaml builds (the one in PyYAML 6.0.4's wheels) refuse nesting of their own
+        # (1,000 levels) while composing, before k8sgen's builder could refuse it at MAX_DEPTH.
+        # k8sgen's limit is k8sgen's: whichever error the library raises, nesting deeper than
+        # MAX_DEPTH before that point is reported as yaml-depth, the same on every PyYAML.
+        _check_depth_before_error(text, name)
         raise _syntax_error(e, name, text) from None
     except yaml.YAMLError as e:  # the reader's errors (bad characters) carry no mark
         raise _character_error(e, name, text) from None
@@ -250,11 +255,11 @@ def _may_nest_deeper(text: str, limit: int) -> bool:
     return flow + 2 * (block + 1) > limit
 
 
-def _check_depth(text: str, name: str) -> None:
+def _check_depth(text: str, name: str, loader=_Loader) -> None:
     """Walk the parser's events (iterative in libyaml) and stop at the first collection nested
     deeper than MAX_DEPTH, where the node builder would stop too."""
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.CollectionStartEvent):
             if depth > MAX_DEPTH:
                 m = event.start_mark
@@ -262,6 +267,22 @@ def _check_depth(text: str, name: str) -> None:
             depth += 1
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
+
+
+def _check_depth_before_error(text: str, name: str) -> None:
+    """Raise yaml-depth if the text nests deeper than MAX_DEPTH before the point where the YAML
+    library stopped; any other error of the walk is the library's own and left to the caller.
+
+    The walk uses PyYAML's pure-Python parser, which has no nesting limit of its own: libyaml's
+    scanner looks ahead up to 1,024 characters for a possible simple key, so on a line of
+    brackets it reaches its own limit before the parser has emitted the collection at
+    MAX_DEPTH. Only error paths of text that may nest that deep pay for it."""
+    if not _may_nest_deeper(text, MAX_DEPTH):
+        return
+    try:
+        _check_depth(text, name, yaml.SafeLoader)
+    except (yaml.YAMLError, RecursionError):
+        pass
 
 
 def _character_error(e: yaml.YAMLError, name: str, text: str):

@@ -55,3 +55,12 @@ def test_readme_parity_table_matches_the_report():
 
     table = first_table((ROOT / "docs" / "parity.md").read_text())
     assert len(table) >= 4 and "\n".join(table) in README, "run scripts/parity_report.py (it refreshes the README)"
+
+
+def test_readme_names_the_oldest_tested_versions():
+    section = README.split("Tested versions:", 1)[1].split("\n\n", 1)[0].lower().replace("\n", " ")
+    for line in (ROOT / ".ci" / "oldest-constraints.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, version = line.split("==")
+            assert f"{name} {version}".lower() in section, f"README 'Tested versions' should name {name} {version}"

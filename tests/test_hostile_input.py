@@ -113,6 +113,16 @@ CASES = [
     # Deep enough to crash libyaml's recursive composer (and to parse in quadratic time).
     Case("very-deep-flow", b"pods: " + b"[" * 200_000 + b"]" * 200_000 + b"\n", 2, DEPTH % "1:107"),
     Case("very-deep-block", b"- " * 100_000 + b"x\n", 2, DEPTH % "1:203"),
+    # Between libyaml's own nesting limit (1,000 levels in the libyaml of PyYAML 6.0.4's wheels;
+    # none before) and the depth where k8sgen walks the events before composing: the library's
+    # refusal must not replace k8sgen's own error, whichever PyYAML is installed.
+    Case("flow-past-libyaml-limit", b"pods: " + b"[" * 1_500 + b"]" * 1_500 + b"\n", 2, DEPTH % "1:107"),
+    Case("block-in-deep-flow", b"pods:\n  web:\n    env: " + b"{a: " * 1_200 + b"1" + b"}" * 1_200 + b"\n", 2, DEPTH % "3:402"),
+    # Too deep, and broken further on: the depth is what k8sgen reports, on every PyYAML.
+    Case("deep-then-broken", b"pods: " + b"[" * 150 + b"]" * 150 + b"\nservices: [\n", 2, DEPTH % "1:107"),
+    # Broken before it gets deep: the syntax error, as before.
+    Case("broken-then-deep", b"pods: [a, b\nservices: " + b"[" * 1_500 + b"]" * 1_500 + b"\n", 2,
+         "{f}:2:9: error: invalid YAML: did not find expected ',' or ']' (yaml-syntax)\n  hint: while parsing a flow sequence (line 1)\n"),
     Case("deep-block-mapping", b"".join(b" " * i + b"k:\n" for i in range(300)), 2, DEPTH % "102:102"),
 ]
 
