@@ -67,7 +67,7 @@ def run(
     if output is None:
         out.write(results[0].text)
         out.flush()
-        targets = ["stdout"]
+        targets = [None]
     elif split:
         os.makedirs(output, exist_ok=True)
         targets = [os.path.join(output, f"{r.namespace}.k8sgen.yaml") for r in results]
@@ -76,7 +76,8 @@ def run(
         targets = [output]
         _write_all([(output, results[0].text)], force)
     for r, t in zip(results, targets):
-        err.write(f"k8sgen: {t}: {r.shorthand + r.verbatim} objects, {r.shorthand} as shorthands, {r.verbatim} verbatim under manifests:\n")
+        into = f" into {t}" if t else ""
+        err.write(f"k8sgen: imported {r.shorthand + r.verbatim} objects{into}: {r.shorthand} as shorthands, {r.verbatim} kept verbatim under manifests:\n")
     others = sorted({k for k in ((o.get("metadata") or {}).get("namespace") for o in got.objects) if k} - {r.namespace for r in results})
     if others:
         err.write(f"k8sgen: objects of namespace {', '.join(others)} stay verbatim in this spec; -o DIR/ writes one spec per namespace\n")
