@@ -12,18 +12,43 @@ from __future__ import annotations
 from .. import yamltext
 
 
-def _flow_ok(v) -> bool:
-    """Short lists of plain scalars read best on one line: `[get, list, watch]`."""
-    if not (isinstance(v, list) and 0 < len(v) <= 8):
-        return False
-    texts = [yamltext.scalar(x) if isinstance(x, (str, int, bool)) else "\n" for x in v]
-    # In flow context `,` `[` `]` `{` `}` end a plain scalar and `:` may: such text stays a block list.
-    if any("\n" in t or any(c in t for c in ",[]{}:#") for t in texts):
-        return False
-    return sum(len(t) + 2 for t in texts) < 70
+WIDTH = 100  # a value is written in flow style (`{cpu: 50m, memory: 32Mi}`) when its line fits
 
 
-def value(v, indent: int, sort: bool = False) -> str:
+def _flow_scalar(x) -> str | None:
+    t = yamltext.scalar(x)
+    if "\n" in t:
+        return None  # a literal block cannot sit in a flow collection
+    if t.startswith('"') or not any(c in t for c in ",[]{}#:"):
+        return t
+    # `,` `[` `]` `{` `}` end a plain scalar in flow context and `:` may (libyaml versions
+    # differ): quote it, so every reader reads the same text.
+    return yamltext.quoted(x)
+
+
+def flow(v, depth: int = 0) -> str | None:
+    """`v` on one line, or None when it does not go there."""
+    if depth > 3:
+        return None
+    if isinstance(v, dict):
+        parts = []
+        for k, x in v.items():
+            kt, xt = _flow_scalar(str(k)), flow(x, depth + 1)
+            if kt is None or xt is None:
+                return None
+            parts.append(f"{kt}: {xt}")
+        return "{" + ", ".join(parts) + "}"
+    if isinstance(v, list):
+        parts = [flow(x, depth + 1) for x in v]
+        return None if any(p is None for p in parts) else "[" + ", ".join(parts) + "]"
+    return _flow_scalar(v)
+
+
+def value(v, indent: int, sort: bool = False, room: int = WIDTH) -> str:
+    if isinstance(v, (dict, list)) and v and not sort and indent >= 4:
+        text = flow(v)
+        if text is not None and len(text) <= room:
+            return " " + text
     if isinstance(v, dict):
         if not v:
             return " {}"
@@ -33,8 +58,6 @@ def value(v, indent: int, sort: bool = False) -> str:
     if isinstance(v, list):
         if not v:
             return " []"
-        if _flow_ok(v):
-            return " [" + ", ".join(yamltext.scalar(x) for x in v) + "]"
         return "\n" + sequence(v, indent, sort)
     return " " + yamltext.scalar(v, indent + 2)
 
@@ -46,7 +69,8 @@ def mapping(d: dict, indent: int, comments: dict | None = None) -> str:
         note = (comments or {}).get(k)
         if note:
             lines.extend(pad + ("# " + c if c else "#") for c in note)
-        lines.append(pad + yamltext.key(k) + ":" + value(v, indent))
+        head = pad + yamltext.key(k) + ":"
+        lines.append(head + value(v, indent, room=WIDTH - len(head) - 1))
     return "\n".join(lines)
 
 
@@ -54,7 +78,10 @@ def sequence(items: list, indent: int, sort: bool = False) -> str:
     pad = " " * indent
     lines = []
     for item in items:
-        if isinstance(item, dict) and item:
+        text = None if sort or indent < 4 else flow(item)
+        if isinstance(item, (dict, list)) and text is not None and len(pad) + 2 + len(text) <= WIDTH:
+            lines.append(pad + "- " + text)
+        elif isinstance(item, dict) and item:
             body = yamltext.mapping(item, indent + 2) if sort else mapping(item, indent + 2)
             lines.append(pad + "- " + body[indent + 2:])
         elif isinstance(item, list) and item:
