@@ -194,3 +194,13 @@ def test_defaulting_stage_is_used_when_present():
         assert compare._server_defaults is None
     else:
         assert compare._server_defaults is defaults.apply
+
+
+def test_docs_show_the_current_sizes():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("import_sizes", ROOT / "scripts" / "import_sizes.py")
+    sizes = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sizes)
+    doc = (ROOT / "docs" / "import.md").read_text(encoding="utf-8")
+    assert sizes.BEGIN + "\n" + sizes.table() + sizes.END in doc, "rerun: python scripts/import_sizes.py --write"
