@@ -66,6 +66,27 @@ def test_import_golden(case, update_golden, monkeypatch):
     _same_objects(_objects(case / "input.yaml"), _render(ran.out))
 
 
+def _parity_valid():
+    from parity.loader import load_cases
+
+    return [c for c in load_cases() if c.valid]
+
+
+@pytest.mark.parametrize("case", _parity_valid(), ids=lambda c: c.id)
+def test_parity_objects_round_trip(case):
+    # Hand-written objects the API server accepts (tests/parity/cases): each imports alone to a
+    # spec that renders it back, as a shorthand or verbatim.
+    [spec] = import_objects([case.obj])
+    result = render_specs([parse_spec_text(spec.text, "imported.yaml")], case.kube_version)
+    _same_objects([case.obj], [r.obj for r in result.objects])
+
+
+def test_parity_objects_mostly_become_shorthands():
+    cases = [c for c in _parity_valid() if c.kind in ("Pod", "Service", "ServiceAccount", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding")]
+    short = sum(import_objects([c.obj])[0].verbatim == 0 for c in cases)
+    assert short / len(cases) >= 0.7, f"{short} of {len(cases)}"
+
+
 # --- the property: spec -> render -> import -> render gives the same objects ---------------
 
 _name = st.from_regex(r"[a-z][a-z0-9]{0,6}", fullmatch=True)

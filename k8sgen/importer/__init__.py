@@ -42,10 +42,6 @@ class Imported:
     spec: dict = field(default_factory=dict)
 
 
-def _keys_in_order(objects: list) -> list:
-    return [compare.key(o) for o in objects]
-
-
 def import_objects(objects: list, comments: dict | None = None, name: str = "<import>", split: bool = False) -> list:
     """Specs for `objects` (dicts, in input order). `comments`: object key -> comment lines
     that sat above it. Without `split`, one spec: the namespace with the most objects is the

@@ -16,6 +16,11 @@ class Unsupported(Exception):
     """This object (or field) has no shorthand: keep the object verbatim."""
 
 
+# What a proposal may run into on an object of unexpected shape (kinds without a vendored schema
+# are not checked before): the object simply stays verbatim, which is never wrong.
+CANNOT = (Unsupported, KeyError, TypeError, AttributeError, ValueError, IndexError)
+
+
 @dataclass
 class Entry:
     section: str  # top-level spec key: "pods", "services", ...

@@ -53,7 +53,7 @@ def key(obj: dict, namespace: str = "default") -> tuple:
     meta = obj.get("metadata") or {}
     kind = obj.get("kind", "")
     ns = (meta.get("namespace") or namespace) if namespaced(kind) else ""
-    return (kind, ns, meta.get("name", ""))
+    return (kind, ns, meta.get("name") or meta.get("generateName", ""))
 
 
 def canonical(obj: dict, namespace: str = "default") -> dict:

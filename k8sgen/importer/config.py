@@ -11,7 +11,7 @@ import base64
 import binascii
 
 from ..normalize.config import content_hash
-from .base import Entry, Group, Unsupported, metadata, only
+from .base import CANNOT, Entry, Group, Unsupported, metadata, only
 
 
 def propose(g: Group) -> list:
@@ -20,7 +20,7 @@ def propose(g: Group) -> list:
         for k, obj in g.free(kind):
             try:
                 name, entry = _object(kind, k[2], obj)
-            except Unsupported:
+            except CANNOT:
                 continue
             if name != k[2]:
                 g.renamed.setdefault(kind, {})[k[2]] = name
@@ -43,8 +43,6 @@ def _object(kind: str, name: str, obj: dict) -> tuple:
                 raise Unsupported("binary Secret data") from None
         for k, v in (obj.get("stringData") or {}).items():
             data[k] = v
-        if "type" in entry and entry["type"] == "kubernetes.io/service-account-token" and not data:
-            pass
     else:
         data = dict(obj.get("data") or {})
     if any(not isinstance(v, str) for v in data.values()):

@@ -10,7 +10,7 @@ trailing fieldRef/resourceFieldRef env vars `downward.env` (`requests.cpu/1m`), 
 from __future__ import annotations
 
 from ..normalize.pods import API_PROXY_IMAGE, API_PROXY_PORT, API_PROXY_RESOURCES
-from .base import Entry, Group, Unsupported, metadata, mode, only
+from .base import CANNOT, Entry, Group, Unsupported, metadata, mode, only
 
 _POD_KEYS = ("hostname", "subdomain", "serviceAccountName", "serviceAccount", "automountServiceAccountToken", "restartPolicy",
              "nodeSelector", "securityContext", "initContainers", "containers", "volumes")
@@ -27,7 +27,7 @@ def propose(g: Group) -> list:
             metadata(obj, entry)
             only(obj, ("apiVersion", "kind", "metadata", "spec"), "")
             entry = {**pod_entry(g, k[2], obj.get("spec") or {}), **entry}
-        except Unsupported:
+        except CANNOT:
             continue
         out.append(Entry("pods", k[2], entry, [k]))
     return out

@@ -10,7 +10,7 @@ alone named ACCOUNT-ROLE is a `bind:` entry, and the token Secret ACCOUNT-token 
 from __future__ import annotations
 
 from ..normalize.rbac import CLUSTER_SCOPED, RBAC_GROUP, RESOURCE_GROUPS
-from .base import Entry, Group, Unsupported, metadata, only
+from .base import CANNOT, Entry, Group, Unsupported, metadata, only
 
 _TOKEN_TYPE = "kubernetes.io/service-account-token"
 _TOKEN_ANNOTATION = "kubernetes.io/service-account.name"
@@ -26,7 +26,7 @@ def propose(g: Group) -> list:
     for k, sa in g.free("ServiceAccount"):
         try:
             out.append(_account(g, k, sa, bound))
-        except Unsupported:
+        except CANNOT:
             continue
     for kind in ("Role", "ClusterRole"):
         for k, o in g.free(kind):
@@ -36,14 +36,14 @@ def propose(g: Group) -> list:
                 if kind == "ClusterRole":
                     entry["cluster"] = True
                 metadata(o, entry)
-            except Unsupported:
+            except CANNOT:
                 continue
             out.append(Entry("roles", k[2], entry, [k]))
     for kind in ("RoleBinding", "ClusterRoleBinding"):
         for k, o in g.free(kind):
             try:
                 out.append(Entry("bindings", k[2], _binding(g, kind, o), [k]))
-            except Unsupported:
+            except CANNOT:
                 continue
     return out
 
@@ -83,7 +83,7 @@ def _account(g: Group, k: tuple, sa: dict, bound: dict) -> Entry:
             return None
         try:
             rules = _rules(r["rules"])
-        except Unsupported:
+        except CANNOT:
             return None
         scoped = [_cluster_rule(x) for x in rules]
         if any(s != cluster for s in scoped):

@@ -3,7 +3,7 @@ the Endpoints of a selector-less Service folded into its `endpoints:` addresses.
 
 from __future__ import annotations
 
-from .base import Entry, Group, Unsupported, metadata, only
+from .base import CANNOT, Entry, Group, Unsupported, metadata, only
 
 _SPEC = ("type", "clusterIP", "externalName", "selector", "ports", "sessionAffinity", "publishNotReadyAddresses", "externalTrafficPolicy")
 
@@ -13,7 +13,7 @@ def propose(g: Group) -> list:
     for k, obj in g.free("Service"):
         try:
             entry, keys = _service(g, k[2], obj)
-        except Unsupported:
+        except CANNOT:
             continue
         out.append(Entry("services", k[2], entry, [k] + keys))
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..normalize.storage import PV_SOURCES
-from .base import Entry, Group, Unsupported, metadata, only
+from .base import CANNOT, Entry, Group, Unsupported, metadata, only
 
 
 def propose(g: Group) -> list:
@@ -15,7 +15,7 @@ def propose(g: Group) -> list:
                 entry: dict = {}
                 metadata(obj, entry)
                 entry = {**convert(obj.get("spec") or {}, g), **entry}
-            except Unsupported:
+            except CANNOT:
                 continue
             out.append(Entry(section, k[2], entry, [k]))
     return out

@@ -8,7 +8,7 @@ pod template carries other labels or annotations than the workload itself stays 
 from __future__ import annotations
 
 from ..normalize.workloads import NAME_LABEL, _CRON_FIELDS, _FIELDS, _JOB_FIELDS
-from .base import Entry, Group, Unsupported, metadata, only
+from .base import CANNOT, Entry, Group, Unsupported, metadata, only
 from .pods import pod_entry
 from .storage import claim_entry
 
@@ -22,7 +22,7 @@ def propose(g: Group) -> list:
         for k, obj in g.free(kind):
             try:
                 entry, external = _workload(g, kind, k[2], obj)
-            except Unsupported:
+            except CANNOT:
                 continue
             if kind not in ("Job", "CronJob"):
                 g.selectors[k[2]] = (obj["spec"].get("selector") or {}).get("matchLabels")

@@ -28,8 +28,10 @@ def normalize(cx: Context) -> None:
         fields = [(yamltext.key(k), obj[k]) for k in sorted(obj, key=str) if k not in _HEAD]
         ctx = {"apiVersion": obj["apiVersion"], "kind": obj["kind"], "metadata": meta, "fields": fields}
         kind = obj["kind"]
+        # A generateName object has no name yet: it is never a duplicate of another one.
+        name = meta.get("name") if "name" in meta or "generateName" not in meta else f"{meta['generateName']}<generated {i}>"
         # Positions: every field path of the object is the same path under manifests[i].
-        item = Item(kind, obj["apiVersion"], meta.get("name", ""), meta.get("namespace"), TEMPLATE, ctx, src, cx.doc,
+        item = Item(kind, obj["apiVersion"], name or "", meta.get("namespace"), TEMPLATE, ctx, src, cx.doc,
                     {(): src}, ignored_rules(obj), kind == "Secret")
         cx.items.append(item)
 
