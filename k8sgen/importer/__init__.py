@@ -27,7 +27,6 @@ SECTIONS = (
     "serviceAccounts", "roles", "bindings", "configMaps", "secrets", "persistentVolumeClaims", "persistentVolumes",
     "services", "deployments", "statefulSets", "daemonSets", "jobs", "cronJobs", "pods",
 )
-MAX_ROUNDS = 50
 
 
 @dataclass
@@ -74,8 +73,10 @@ def _import_group(ns: str, keys: list, originals: dict, forced: set, comments: d
     mine = {k: originals[k] for k in keys}
     objects = {k: (o if k in forced else compare.without_defaults(o)) for k, o in mine.items()}
     forced = set(forced)
-    for _ in range(MAX_ROUNDS):
-        g = Group(ns, objects, mine, forced)
+    solo: set = set()
+    # Each failing round forces an object verbatim or unfolds an entry: at most two per object.
+    for _ in range(2 * len(mine) + 2):
+        g = Group(ns, objects, mine, forced, solo=solo)
         entries = []
         for m in MODULES:
             for e in m.propose(g):
@@ -108,7 +109,11 @@ def _import_group(ns: str, keys: list, originals: dict, forced: set, comments: d
         if not bad:
             break
         for e in entries:
-            if id(e) in bad:
+            if id(e) not in bad:
+                continue
+            if len(e.objects) > 1 and e.objects[0] not in solo:
+                solo.add(e.objects[0])  # try it again without what it folded in
+            else:
                 forced.update(e.objects)
     else:  # pragma: no cover - each round forces at least one more object verbatim
         entries = []

@@ -39,6 +39,8 @@ class Group:
     originals: dict  # key -> object as read
     forced: set = field(default_factory=set)  # keys that stay verbatim (an earlier round failed)
     taken: set = field(default_factory=set)  # keys an entry of this round already stands for
+    # keys whose entry failed with other objects folded in: next round, propose them alone
+    solo: set = field(default_factory=set)
     # kind -> final name -> name in the spec (a hash-suffixed ConfigMap or Secret)
     renamed: dict = field(default_factory=dict)
     # workload entry name -> selector labels, for Services (selectWorkload)

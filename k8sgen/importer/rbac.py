@@ -67,6 +67,8 @@ def _account(g: Group, k: tuple, sa: dict, bound: dict) -> Entry:
         entry["automountServiceAccountToken"] = sa["automountServiceAccountToken"]
     keys = [k]
     taken = set()
+    if k in g.solo:
+        return Entry("serviceAccounts", name, entry, keys)
 
     def pair(role_kind: str, binding_kind: str, rname: str, cluster: bool):
         role = g.get(role_kind, rname, cluster)

@@ -72,7 +72,7 @@ def _service(g: Group, name: str, obj: dict) -> tuple:
         if k in spec:
             entry[k] = spec[k]
     keys = []
-    if not selector and "externalName" not in spec:
+    if not selector and "externalName" not in spec and (obj.get("kind"), g.namespace, name) not in g.solo:
         found = g.get("Endpoints", name)
         addresses = _addresses(found[1]) if found else None
         kinds = []
