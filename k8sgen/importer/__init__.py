@@ -78,8 +78,14 @@ def _import_group(ns: str, keys: list, originals: dict, forced: set, comments: d
     for _ in range(2 * len(mine) + 2):
         g = Group(ns, objects, mine, forced, solo=solo)
         entries = []
+        names: set = set()
         for m in MODULES:
             for e in m.propose(g):
+                # A Role and a ClusterRole (or two hash-suffixed versions of a ConfigMap) may
+                # want one entry name: the first keeps it, the other object stays verbatim.
+                if (e.section, e.name) in names:
+                    continue
+                names.add((e.section, e.name))
                 entries.append(e)
                 g.taken.update(e.objects)
         spec, notes, verbatim = _spec(ns, entries, [k for k in mine if k not in g.taken], mine, comments)
