@@ -174,7 +174,7 @@ def import_(
     Examples:
       k8sgen import k8s/ -o app.k8sgen.yaml
       k8sgen import k8s/ --check app.k8sgen.yaml      # proves the spec renders the same objects
-      kubectl get deploy,svc -o yaml | k8sgen import -
+      cat k8s/*.yaml | k8sgen import -
       k8sgen import k8s/ -o specs/                     # one spec per namespace
     """
     from .commands import importer as cmd
