@@ -21,12 +21,12 @@ def propose(g: Group) -> list:
     for kind, section in _SECTION.items():
         for k, obj in g.free(kind):
             try:
-                entry, external = _workload(g, kind, k[2], obj)
+                entry, external, folded = _workload(g, kind, k, obj)
             except CANNOT:
                 continue
             if kind not in ("Job", "CronJob"):
                 g.selectors[k[2]] = (obj["spec"].get("selector") or {}).get("matchLabels")
-            out.append(Entry(section, k[2], entry, [k], external))
+            out.append(Entry(section, k[2], entry, [k] + folded, external))
     return out
 
 
@@ -40,7 +40,9 @@ def _template(template: dict, meta: dict, kind: str) -> dict:
     return template.get("spec") or {}
 
 
-def _workload(g: Group, kind: str, name: str, obj: dict) -> tuple:
+def _workload(g: Group, kind: str, key: tuple, obj: dict) -> tuple:
+    name = key[2]
+    folded: list = []
     only(obj, ("apiVersion", "kind", "metadata", "spec"), "")
     meta_entry: dict = {}
     metadata(obj, meta_entry)
@@ -85,10 +87,15 @@ def _workload(g: Group, kind: str, name: str, obj: dict) -> tuple:
                     raise Unsupported("serviceName")
                 if service != name:
                     head["service"] = service
-                if g.get("Service", service) is None:
+                found = g.get("Service", service)
+                if found is None:
                     # The Service is not (or not as a shorthand) in this spec: the StatefulSet
                     # must not make one.
                     external["services"] = [service]
+                elif key not in g.solo and (found[1].get("spec") or {}).get("clusterIP") == "None":
+                    # Perhaps the very headless Service k8sgen makes for a StatefulSet: the
+                    # render says whether it is (if not, the next round lists it on its own).
+                    folded.append(found[0])
                 claims = {}
                 for t in spec.get("volumeClaimTemplates") or []:
                     only(t, ("metadata", "spec"), "volumeClaimTemplates")
@@ -112,4 +119,4 @@ def _workload(g: Group, kind: str, name: str, obj: dict) -> tuple:
     out.update(head)
     out.update(fields)
     out.update(entry)
-    return out, external
+    return out, external, folded
