@@ -164,3 +164,14 @@ def test_comments_above_objects_are_kept(tmp_path):
     assert "configMaps:\n  # The settings.\n  a:\n" in ran.out
     assert "manifests:\n# Raw: no shorthand.\n- apiVersion: policy/v1\n" in ran.out
     assert "yaml-language-server" not in ran.out
+
+
+def test_an_object_given_twice_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: v}\n"
+    (tmp_path / "one.yaml").write_text(cm)
+    (tmp_path / "two.yaml").write_text("# again\n" + cm)
+    ran = run_cli("import", ".", "-o", "spec.yaml")
+    assert ran.code == 1
+    assert ran.err.startswith("./two.yaml:2:1: error: ConfigMap 'a' is given twice (also at ./one.yaml:1:1) (import-duplicate-object)\n")
+    assert not (tmp_path / "spec.yaml").exists()
