@@ -67,9 +67,6 @@ def import_objects(objects: list, comments: dict | None = None, name: str = "<im
 
 
 def _import_group(ns: str, keys: list, originals: dict, forced: set, comments: dict, name: str) -> Imported:
-    from ..errors import K8sgenError
-    from ..pipeline import parse_spec_text, render_specs
-
     mine = {k: originals[k] for k in keys}
     objects = {k: (o if k in forced else compare.without_defaults(o)) for k, o in mine.items()}
     forced = set(forced)
@@ -92,26 +89,7 @@ def _import_group(ns: str, keys: list, originals: dict, forced: set, comments: d
         text = spectext.spec_text(spec, notes)
         if not entries:
             break
-        bad: set = set()
-        try:
-            doc = parse_spec_text(text, name)
-            result = render_specs([doc])
-        except K8sgenError as e:
-            bad = _blame(e.problems, entries, doc if "doc" in locals() else None) or {id(x) for x in entries}
-        else:
-            rendered = {}
-            for r in result.objects:
-                rendered[compare.key(r.obj)] = r
-            by_key = {k: e for e in entries for k in e.objects}
-            for k in mine:
-                r = rendered.get(k)
-                if r is None or compare.canonical(r.obj) != compare.canonical(mine[k]):
-                    if k in by_key:
-                        bad.add(id(by_key[k]))
-            for k, r in rendered.items():
-                if k not in mine and r.item is not None:
-                    src = tuple(r.item.src[:2])
-                    bad.update(id(e) for e in entries if (e.section, e.name) == src)
+        bad = _verify(entries, text, mine, name)
         if not bad:
             break
         for e in entries:
@@ -125,8 +103,82 @@ def _import_group(ns: str, keys: list, originals: dict, forced: set, comments: d
         entries = []
         spec, notes, verbatim = _spec(ns, [], list(mine), mine, comments)
         text = spectext.spec_text(spec, notes)
+    if entries:
+        spec, text = _common_metadata(ns, entries, [k for k in mine if k not in g.taken], mine, comments, name, text) or (spec, text)
     covered = sum(len(e.objects) for e in entries)
     return Imported(ns, text, covered, len(verbatim), entries, spec)
+
+
+def _verify(entries: list, text: str, mine: dict, name: str) -> set:
+    """Render the spec `text`; the ids of the entries whose objects do not come back the same
+    (or that the spec refuses, or that make objects the input does not have)."""
+    from ..errors import K8sgenError
+    from ..pipeline import parse_spec_text, render_specs
+
+    doc = None
+    try:
+        doc = parse_spec_text(text, name)
+        result = render_specs([doc])
+    except K8sgenError as e:
+        return _blame(e.problems, entries, doc) or {id(x) for x in entries}
+    bad: set = set()
+    rendered = {compare.key(r.obj): r for r in result.objects}
+    by_key = {k: e for e in entries for k in e.objects}
+    for k in mine:
+        r = rendered.get(k)
+        if (r is None or compare.canonical(r.obj) != compare.canonical(mine[k])) and k in by_key:
+            bad.add(id(by_key[k]))
+    for k, r in rendered.items():
+        if k not in mine and r.item is not None:
+            src = tuple(r.item.src[:2])
+            bad.update(id(e) for e in entries if (e.section, e.name) == src)
+    return bad
+
+
+def _common_metadata(ns: str, entries: list, rest: list, mine: dict, comments: dict, name: str, before: str):
+    """Labels and annotations every entry carries, said once at the top of the spec (k8sgen
+    gives them to every object an entry makes, pod templates too, never to selectors or to
+    `manifests:`). Kept only if the text gets shorter (lines, then characters) and the spec still renders the same objects;
+    else None."""
+    import copy
+
+    if len(entries) < 2:
+        return None
+    top: dict = {}
+    for field in ("labels", "annotations"):
+        shared = None
+        for e in entries:
+            mine_ = e.value.get(field) or {}
+            shared = dict(mine_) if shared is None else {k: v for k, v in shared.items() if mine_.get(k) == v}
+        if shared:
+            top[field] = shared
+    if not top:
+        return None
+    factored = []
+    for e in entries:
+        value = copy.deepcopy(e.value)
+        for field, shared in top.items():
+            left = {k: v for k, v in (value.get(field) or {}).items() if k not in shared}
+            if left:
+                value[field] = left
+            else:
+                value.pop(field, None)
+        if e.section in _WORKLOADS:
+            if not value.get("labels"):
+                return None  # k8sgen would label it app.kubernetes.io/name instead
+            if value.get("selector") == value["labels"]:
+                del value["selector"]  # the selector is the workload's own labels again
+        factored.append(Entry(e.section, e.name, value, e.objects, e.external))
+    spec, notes, _ = _spec(ns, factored, rest, mine, comments)
+    spec = {**({"namespace": spec.pop("namespace")} if "namespace" in spec else {}), **top, **spec}
+    text = spectext.spec_text(spec, notes)
+    if (len(text.splitlines()), len(text)) >= (len(before.splitlines()), len(before)) or _verify(factored, text, mine, name):
+        return None
+    entries[:] = factored
+    return spec, text
+
+
+_WORKLOADS = ("deployments", "statefulSets", "daemonSets", "jobs", "cronJobs")
 
 
 def _blame(problems: list, entries: list, doc) -> set:
