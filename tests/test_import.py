@@ -197,6 +197,19 @@ def test_image_pull_policy_default_follows_the_tag():
     assert not compare.same(pod("nginx:1.27"), pod("nginx:1.27", "Always"))
 
 
+def test_requests_default_to_limits_in_pods_only():
+    def obj(kind, requests):
+        res = {"limits": {"memory": "64Mi"}, **({"requests": {"memory": "64Mi"}} if requests else {})}
+        spec = {"containers": [{"name": "c", "image": "x:1", "resources": res}]}
+        if kind == "Pod":
+            return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": spec}
+        return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+                "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}}, "spec": spec}}}
+
+    assert compare.same(obj("Pod", True), obj("Pod", False))
+    assert not compare.same(obj("Deployment", True), obj("Deployment", False))
+
+
 def test_without_defaults_keeps_what_differs():
     dep = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
            "spec": {"replicas": 1, "revisionHistoryLimit": 3, "selector": {"matchLabels": {"a": "b"}},

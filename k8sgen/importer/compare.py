@@ -132,7 +132,7 @@ def _pod_spec(spec: dict, kind: str = "Pod") -> None:
     for group in ("containers", "initContainers"):
         for c in spec.get(group) or []:
             if isinstance(c, dict):
-                _container(c)
+                _container(c, pod=kind == "Pod")
     for v in spec.get("volumes") or []:
         if not isinstance(v, dict):
             continue
@@ -156,7 +156,7 @@ def _image_pull_policy(image) -> str:
     return "Always" if tag in ("", "latest") else "IfNotPresent"
 
 
-def _container(c: dict) -> None:
+def _container(c: dict, pod: bool) -> None:
     _defaults(c, terminationMessagePath="/dev/termination-log", terminationMessagePolicy="File",
               imagePullPolicy=_image_pull_policy(c.get("image")))
     for p in c.get("ports") or []:
@@ -164,8 +164,9 @@ def _container(c: dict) -> None:
     for e in c.get("env") or []:
         _defaults(((e or {}).get("valueFrom") or {}).get("fieldRef"), apiVersion="v1")
     res = c.get("resources")
-    if isinstance(res, dict) and isinstance(res.get("limits"), dict):
-        # Requests default to the limits, resource by resource.
+    if pod and isinstance(res, dict) and isinstance(res.get("limits"), dict):
+        # Requests default to the limits, resource by resource: in a Pod (SetDefaults_Pod),
+        # not in a workload's pod template, which is stored as written.
         requests = res.setdefault("requests", {})
         if isinstance(requests, dict):
             for r, q in res["limits"].items():
