@@ -129,9 +129,11 @@ def test_a_spec_among_the_manifests_is_skipped(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "spec.yaml").write_text("pods: {web: {image: nginx:1.27}}\n")
     (tmp_path / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: v}\n")
+    (tmp_path / "package.json").write_text('{"name": "web", "version": "1.0.0"}\n')
     ran = run_cli("import", ".")
     assert ran.code == 0, ran
-    assert "k8sgen: skipped ./spec.yaml: a k8sgen spec, not manifests" in ran.err
+    assert "k8sgen: skipped ./spec.yaml: a k8sgen spec\n" in ran.err
+    assert "k8sgen: skipped ./package.json: not Kubernetes objects\n" in ran.err
 
 
 def test_secret_values_never_in_messages(tmp_path, monkeypatch):

@@ -54,8 +54,8 @@ def run(
     if errors or got.floor:
         report.write(errors or got.problems, fmt, err)
         return got.floor or EXIT_INVALID
-    for name in got.skipped:
-        err.write(f"k8sgen: skipped {name}: a k8sgen spec, not manifests\n")
+    for name, what in got.skipped:
+        err.write(f"k8sgen: skipped {name}: {what}\n")
     if not got.objects:
         report.write([no_input_problem(list(paths))], fmt, err)
         return EXIT_INVALID

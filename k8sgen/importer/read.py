@@ -22,7 +22,7 @@ class Input:
     comments: dict = field(default_factory=dict)  # object key -> comment lines above it
     problems: list = field(default_factory=list)  # as `k8sgen validate` reports them
     floor: int = 0  # EXIT_USAGE when an input could not be read
-    skipped: list = field(default_factory=list)  # files that are k8sgen specs, not manifests
+    skipped: list = field(default_factory=list)  # (file, why): k8sgen specs and other data
 
 
 def files_of(paths: list) -> list:
@@ -42,6 +42,7 @@ def files_of(paths: list) -> list:
 def read(paths: list, kube_version: str | None = None) -> Input:
     from ..pipeline import _manifests_of, _redact_secrets, default_kube_version, is_manifest
     from ..validate import validate_manifests
+    from ..spec_schema import spec_schema
     from ..validate.k8s_schema import normalize_version
 
     version = normalize_version(kube_version or default_kube_version())
@@ -60,7 +61,9 @@ def read(paths: list, kube_version: str | None = None) -> Input:
             got.problems.extend(e.problems)
             continue
         if len(docs) == 1 and isinstance(docs[0].data, dict) and not is_manifest(docs[0].data):
-            got.skipped.append(name)  # a k8sgen spec: not something to import
+            spec_keys = set(spec_schema().get("properties", {}))
+            what = "a k8sgen spec" if set(docs[0].data) <= spec_keys else "not Kubernetes objects"
+            got.skipped.append((name, what))
             continue
         lines = text.splitlines()
         for doc in docs:
