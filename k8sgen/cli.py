@@ -186,6 +186,37 @@ def version() -> int:
     return info.version()
 
 
+# --- adoption (k8sgen/commands/importer.py, k8sgen/importer/, docs/import.md) ---
+
+
+@app.command("import")
+def import_(
+    paths: List[str] = typer.Argument(..., help="Manifest files, directories of them (recursively), or '-' for stdin.", metavar="FILE|DIR|-"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the spec to FILE (atomically); DIR/ writes one spec per namespace.", metavar="FILE|DIR/"),
+    force: bool = typer.Option(False, "--force", help="Replace an -o file that k8sgen import did not write, or that was edited."),
+    check: Optional[str] = typer.Option(None, "--check", help="Write nothing; exit 1 unless SPEC renders the same objects as the manifests.", metavar="SPEC"),
+    kube_version: Optional[str] = KUBE_VERSION,
+    fmt: Format = FORMAT,
+) -> int:
+    """Turn existing manifests into the shortest spec that renders the same objects.
+
+    What the spec has no shorthand for is kept verbatim under `manifests:`, so nothing is lost;
+    stderr says how many objects became shorthands. Invalid manifests are reported as
+    `k8sgen validate` reports them, and nothing is written.
+
+    \b
+    Examples:
+      k8sgen import k8s/ -o app.k8sgen.yaml
+      k8sgen import k8s/ --check app.k8sgen.yaml      # proves the spec renders the same objects
+      cat k8s/*.yaml | k8sgen import -
+      k8sgen import k8s/ -o specs/                     # one spec per namespace
+    """
+    from .commands import importer as cmd
+
+    _stdin_once(paths)
+    return cmd.run(paths, output=output, force=force, check=check, kube_version=kube_version, fmt=fmt.value)
+
+
 # --- first contact (k8sgen/commands/init.py) ---
 
 

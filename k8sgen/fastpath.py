@@ -3,8 +3,8 @@
 typer costs about 45 ms to import and, from version 0.20 on, builds pydantic adapters for the
 parameters of the command it runs (pydantic's import alone is about 150 ms), while a pre-commit
 hook pays start-up on every commit. So `__main__` first offers the command line to `parse`
-here: it understands exactly the plain, well-formed forms of `render`, `validate`, `version`,
-`schema` and `--version`, and returns None for anything else (help, completion, abbreviations,
+here: it understands exactly the plain, well-formed forms of `render`, `validate`, `import`,
+`version`, `schema` and `--version`, and returns None for anything else (help, completion, abbreviations,
 attached short values, `--`, unknown options or choices, missing arguments), which then goes to
 typer in `cli.run` unchanged. Both paths call the same command `run` functions through the same
 error mapping (`guarded`), and tests/test_fastpath.py runs a table of command lines through
@@ -43,10 +43,15 @@ _RENDER_FILES = {
 _OPTIONS = {
     "render": {**_COMMON, "--output": ("output", ("yaml", "json")), "-o": ("output", ("yaml", "json")), **_RENDER_FILES},
     "validate": {**_COMMON, "--ignore": ("ignore", "append")},
+    "import": {
+        **{k: v for k, v in _COMMON.items() if k not in ("--strict", "--report", "--profile")},
+        "--output": ("output", None), "-o": ("output", None), "--force": ("force", True), "--check": ("check", None),
+    },
 }
 _DEFAULTS = {
     "render": {"output": "yaml", "kube_version": None, "strict": False, "fmt": "parsable", "report_file": None, "profile": None},
     "validate": {"kube_version": None, "strict": False, "fmt": "parsable", "report_file": None, "profile": None, "ignore": []},
+    "import": {"output": None, "force": False, "check": None, "kube_version": None, "fmt": "parsable"},
 }
 
 
@@ -136,6 +141,10 @@ def _dispatch(command: str, positional: list[str], options: dict) -> int:
         from .commands import render as cmd
 
         return cmd.run(positional, **options)
+    if command == "import":
+        from .commands import importer
+
+        return importer.run(positional, **options)
     from .commands import validate as cmd
 
     return cmd.run(positional, **options)

@@ -58,6 +58,13 @@ SAME = [
     ["validate", "{tmp}"],
     ["validate", "{tmp}", "--ignore", "bad", "--ignore=missing", "--format", "github"],
     ["validate", f"{EX}", "--ignore", "golden/.*", "--strict"],
+    ["import", f"{EX}/golden/clusterip.yaml"],
+    ["import", "{tmp}/stream.yaml", "-k", "1.36", "--format", "json"],
+    ["import", "{tmp}/stream.yaml", "--check", f"{EX}/downward-env.yaml"],
+    ["import", "{tmp}/stream.yaml", "--check={tmp}/bad.yaml"],
+    ["import", "{tmp}/stream.yaml", "-o", "{tmp}/out.yaml", "--force"],
+    ["import", "{tmp}/bad.yaml"],
+    ["import", "{tmp}/missing.yaml"],
 ]
 
 TO_TYPER = [
@@ -88,6 +95,11 @@ TO_TYPER = [
     ["schema", "--help"],
     ["--version", "render"],
     ["--install-completion"],
+    ["import"],
+    ["import", "--help"],
+    ["import", "x.yaml", "--strict"],
+    ["import", "x.yaml", "-o"],
+    ["import", "x.yaml", "--force=yes"],
 ]
 
 

@@ -1,0 +1,109 @@
+"""The manifests to import: FILE, DIR (recursively) or `-`, read and checked the way
+`k8sgen validate` reads and checks them (the same loader, List unpacking, validation and Secret
+redaction), plus the comments that sat above each object."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from .. import yamlio
+from ..errors import EXIT_USAGE, InputError, K8sgenError, Problem, SourcePos, sorted_problems
+from . import compare
+
+_SUFFIXES = (".yaml", ".yml", ".json")
+# kustomize's own files are build instructions, not cluster objects.
+_SKIP = {"kustomization.yaml", "kustomization.yml", "Kustomization"}
+
+
+@dataclass
+class Input:
+    objects: list = field(default_factory=list)  # dicts, in input order
+    comments: dict = field(default_factory=dict)  # object key -> comment lines above it
+    problems: list = field(default_factory=list)  # as `k8sgen validate` reports them
+    floor: int = 0  # EXIT_USAGE when an input could not be read
+    skipped: list = field(default_factory=list)  # (file, why): k8sgen specs and other data
+
+
+def files_of(paths: list) -> list:
+    out = []
+    for p in paths:
+        if p != "-" and os.path.isdir(p):
+            found = []
+            for root, dirs, names in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found += [os.path.join(root, n) for n in sorted(names) if n.endswith(_SUFFIXES) and n not in _SKIP and not n.startswith(".")]
+            out += sorted(found)
+        else:
+            out.append(p)
+    return out
+
+
+def read(paths: list, kube_version: str | None = None) -> Input:
+    from ..pipeline import _manifests_of, _redact_secrets, default_kube_version, is_manifest
+    from ..validate import validate_manifests
+    from ..spec_schema import spec_schema
+    from ..validate.k8s_schema import normalize_version
+
+    version = normalize_version(kube_version or default_kube_version())
+    got = Input()
+    manifests = []
+    seen: dict = {}
+    for path in files_of(paths):
+        try:
+            text, name = yamlio.read_text(path)
+            docs = yamlio.load_documents(text, name, mode="k8s")
+        except InputError as e:
+            got.problems.extend(e.problems)
+            got.floor = EXIT_USAGE
+            continue
+        except K8sgenError as e:
+            got.problems.extend(e.problems)
+            continue
+        if len(docs) == 1 and isinstance(docs[0].data, dict) and not is_manifest(docs[0].data):
+            spec_keys = set(spec_schema().get("properties", {}))
+            what = "a k8sgen spec" if set(docs[0].data) <= spec_keys else "not Kubernetes objects"
+            got.skipped.append((name, what))
+            continue
+        lines = text.splitlines()
+        for doc in docs:
+            found = _manifests_of(doc, got.problems)
+            for m in found:
+                k = compare.key(m.obj)
+                if k in seen:
+                    got.problems.append(Problem(
+                        message=f"{k[0]} {k[2]!r} is given twice (also at {seen[k]})",
+                        rule="import-duplicate-object", pos=m.locate(()),
+                        hint="kubectl would apply the second over the first: keep one of them",
+                    ))
+                    continue
+                seen[k] = m.locate(())
+                manifests.append(m)
+                got.objects.append(m.obj)
+            if len(found) == 1 and found[0].obj is doc.data:
+                note = _comment_above(lines, doc.locate(()).line)
+                if note:
+                    got.comments[compare.key(doc.data)] = note
+    if manifests:
+        problems = validate_manifests(manifests, version)
+        got.problems.extend(_redact_secrets(problems, [m.obj for m in manifests]))
+    got.problems = sorted_problems(got.problems)
+    return got
+
+
+def _comment_above(lines: list, line: int) -> list:
+    """The comment lines right above line `line` (1-based), without `#` and one space; an
+    editor modeline is not a comment about the object."""
+    out = []
+    i = line - 2
+    while 0 <= i < len(lines) and lines[i].lstrip().startswith("#"):
+        text = lines[i].lstrip()[1:]
+        out.append(text[1:] if text.startswith(" ") else text)
+        i -= 1
+    out.reverse()
+    return [c for c in out if not c.startswith("yaml-language-server:")]
+
+
+def no_input_problem(paths: list) -> Problem:
+    return Problem(message="no Kubernetes objects found", rule="import-empty", pos=SourcePos(paths[0] if paths else "<stdin>", 0, 0),
+                   hint="name YAML or JSON manifest files, a directory of them, or - for stdin")
