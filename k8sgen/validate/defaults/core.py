@@ -150,8 +150,11 @@ def _volume(v: dict) -> None:
         default(scale, "fsType", "xfs")
 
 
-def pod_spec(spec: dict) -> None:
-    """SetDefaults_PodSpec, SetDefaults_Pod and the defaults of everything a pod spec holds."""
+def pod_spec(spec: dict, requests_from_limits: bool = False) -> None:
+    """SetDefaults_PodSpec and the defaults of everything a pod spec holds; with
+    `requests_from_limits`, SetDefaults_Pod's copy of limits into missing requests too, which
+    upstream applies to a Pod only, never to a pod template ("we only want this defaulting
+    semantic to take place on a v1.Pod and not a v1.PodTemplate", core/v1/defaults.go)."""
     # Conversion: the deprecated `serviceAccount` is an alias of serviceAccountName, which wins.
     if empty(spec.get("serviceAccountName")) and isinstance(spec.get("serviceAccount"), str) and spec["serviceAccount"]:
         spec["serviceAccountName"] = spec["serviceAccount"]
@@ -164,7 +167,7 @@ def pod_spec(spec: dict) -> None:
     default_missing(spec, "enableServiceLinks", True)
     for fld in ("initContainers", "containers", "ephemeralContainers"):
         for c in items(spec, fld):
-            _container(c, fld != "ephemeralContainers")
+            _container(c, requests_from_limits and fld != "ephemeralContainers")
     if spec.get("hostNetwork") is True:
         # defaultHostNetworkPorts: on the host network a port is a host port.
         for fld in ("initContainers", "containers"):
@@ -186,7 +189,7 @@ def pod_template(template: dict) -> None:
 def pod(obj: dict) -> None:
     spec = child(obj, "spec")
     if spec is not None:
-        pod_spec(spec)
+        pod_spec(spec, requests_from_limits=True)
 
 
 def pod_template_object(obj: dict) -> None:
