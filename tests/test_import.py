@@ -314,11 +314,14 @@ def _k8s_service(draw) -> dict:
 @given(st.lists(st.one_of(_k8s_pod(), _k8s_service()), min_size=1, max_size=3))
 def test_hand_written_objects_round_trip(objects):
     from k8sgen.validate import Manifest, validate_manifests
+    from k8sgen.validate.references import for_render
 
     keys = [compare.key(o) for o in objects]
     if len(set(keys)) != len(keys):
         return
-    if any(p.is_error for p in validate_manifests([Manifest(obj=o) for o in objects], "1.37")):
-        return  # not something the API server would accept: nothing to import
+    if any(p.is_error for p in for_render(validate_manifests([Manifest(obj=o) for o in objects], "1.37"))):
+        # Not something the API server would accept, or a set `render` refuses (a Service
+        # whose named targetPort no selected pod has: docs/checks.md): nothing to round-trip.
+        return
     [spec] = import_objects(objects)
     _same_objects(objects, _render(spec.text))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, without_summary
 
 GOLDEN = ROOT / "examples" / "golden"
 
@@ -105,7 +105,7 @@ def test_invalid_manifests_get_the_problems_of_validate(tmp_path, monkeypatch):
     ran = run_cli("import", "bad.yaml", "-o", "out.yaml")
     validated = run_cli("validate", "bad.yaml")
     assert ran.code == validated.code == 1
-    assert ran.err == validated.err
+    assert ran.err == without_summary(validated.err)  # the same problems; validate adds its summary line
     assert 'bad.yaml:5:22: error: Service/s: spec.ports[0].protocl: unknown field "protocl"' in ran.err
     assert not (tmp_path / "out.yaml").exists()
 

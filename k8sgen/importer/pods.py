@@ -241,6 +241,8 @@ def _volumes(g: Group, volumes: list, default_container) -> dict:
     for v in volumes:
         v = dict(v)
         name = v.pop("name")
+        if not v:
+            v = {"emptyDir": {}}  # a volume with only a name: the API server's default source
         if name in out or len(v) != 1:
             raise Unsupported("volumes")
         (kind, src), = v.items()

@@ -192,7 +192,7 @@ def _binding(g: Group, kind: str, o: dict) -> dict:
                     raise Unsupported("subjects")  # k8sgen would name the namespace
                 out["namespace"] = s["namespace"]
             subjects.append(out)
-        elif s.get("kind") in ("User", "Group") and s.get("apiGroup") == RBAC_GROUP:
+        elif s.get("kind") in ("User", "Group") and s.get("apiGroup", RBAC_GROUP) == RBAC_GROUP:  # defaulted when left out
             only(s, ("kind", "name", "apiGroup"), "subjects")
             subjects.append({s["kind"].lower(): s["name"]})
         else:
