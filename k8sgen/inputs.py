@@ -111,7 +111,9 @@ def _walk(root: str, ignore: Ignore, out: Expanded):
             keep.append(d)
         dirnames[:] = keep
         for name in sorted(filenames):
-            if not name.lower().endswith(EXTENSIONS):
+            # Hidden files are tools' own settings (.gitlab-ci.yml, .pre-commit-config.yaml,
+            # .k8sgen.yaml), never manifests; a file named on the command line is still read.
+            if name.startswith(".") or not name.lower().endswith(EXTENSIONS):
                 continue
             path = _join(root, dirpath, name)
             if ignore.match(path):
@@ -125,7 +127,7 @@ def _count_files(directory: str) -> int:
     n = 0
     for dirpath, dirnames, filenames in os.walk(directory):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        n += sum(1 for f in filenames if f.lower().endswith(EXTENSIONS))
+        n += sum(1 for f in filenames if not f.startswith(".") and f.lower().endswith(EXTENSIONS))
     return n
 
 

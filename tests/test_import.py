@@ -325,3 +325,23 @@ def test_hand_written_objects_round_trip(objects):
         return
     [spec] = import_objects(objects)
     _same_objects(objects, _render(spec.text))
+
+
+# The realistic corpus of tests/repos, one environment or variant at a time (as a team adopting
+# k8sgen would import it): what renders back is what was there, after the API server's defaulting,
+# and some objects become shorthands.
+CORPUS_DIRS = ["book", "helm-mixed", "install-bundle", "kustomize-app/base", "multi-env/envs/dev",
+               "multi-env/envs/prod", "shop", "providers/deploy/static/provider/aws", "providers/deploy/static/provider/kind"]
+
+
+@pytest.mark.parametrize("rel", CORPUS_DIRS)
+def test_corpus_round_trip(rel):
+    from k8sgen.importer.read import read
+
+    got = read([str(ROOT / "tests" / "repos" / rel)])
+    assert not [p for p in got.problems if p.is_error], got.problems
+    assert got.objects
+    specs = import_objects(got.objects, split=True)
+    rendered = [o for spec in specs for o in _render(spec.text)]
+    _same_objects(got.objects, rendered)
+    assert sum(s.shorthand for s in specs) > 0, [(s.shorthand, s.verbatim) for s in specs]

@@ -30,7 +30,8 @@ def test_adopt_in_two_commands(k8s, tmp_path, monkeypatch):
     ran = run_cli("import", "k8s/", "-o", "app.k8sgen.yaml")
     assert ran.code == 0, ran
     assert ran.out == ""
-    assert ran.err == "k8sgen: imported 7 objects into app.k8sgen.yaml: 7 as shorthands, 0 kept verbatim under manifests:\n"
+    assert ran.err == ("k8sgen: skipped k8s/kustomization.yaml: a kustomization (kustomize's own file, not a Kubernetes object)\n"
+                       "k8sgen: imported 7 objects into app.k8sgen.yaml: 7 as shorthands, 0 kept verbatim under manifests:\n")
     text = (tmp_path / "app.k8sgen.yaml").read_text()
     assert text.startswith("# k8sgen import wrote this spec (sha256:")
     checked = run_cli("import", "k8s/", "--check", "app.k8sgen.yaml")
@@ -132,8 +133,8 @@ def test_a_spec_among_the_manifests_is_skipped(tmp_path, monkeypatch):
     (tmp_path / "package.json").write_text('{"name": "web", "version": "1.0.0"}\n')
     ran = run_cli("import", ".")
     assert ran.code == 0, ran
-    assert "k8sgen: skipped ./spec.yaml: a k8sgen spec\n" in ran.err
-    assert "k8sgen: skipped ./package.json: not Kubernetes objects\n" in ran.err
+    assert "k8sgen: skipped spec.yaml: a k8sgen spec\n" in ran.err
+    assert "k8sgen: skipped package.json: not a Kubernetes manifest (no apiVersion and kind) and not a k8sgen spec\n" in ran.err
 
 
 def test_secret_values_never_in_messages(tmp_path, monkeypatch):
@@ -175,5 +176,5 @@ def test_an_object_given_twice_is_an_error(tmp_path, monkeypatch):
     (tmp_path / "two.yaml").write_text("# again\n" + cm)
     ran = run_cli("import", ".", "-o", "spec.yaml")
     assert ran.code == 1
-    assert ran.err.startswith("./two.yaml:2:1: error: ConfigMap 'a' is given twice (also at ./one.yaml:1:1) (import-duplicate-object)\n")
+    assert ran.err.startswith("two.yaml:2:1: error: ConfigMap 'a' is given twice (also at one.yaml:1:1) (import-duplicate-object)\n")
     assert not (tmp_path / "spec.yaml").exists()

@@ -11,11 +11,6 @@ from .. import yamlio
 from ..errors import EXIT_USAGE, InputError, K8sgenError, Problem, SourcePos, sorted_problems
 from . import compare
 
-_SUFFIXES = (".yaml", ".yml", ".json")
-# kustomize's own files are build instructions, not cluster objects.
-_SKIP = {"kustomization.yaml", "kustomization.yml", "Kustomization"}
-
-
 @dataclass
 class Input:
     objects: list = field(default_factory=list)  # dicts, in input order
@@ -25,45 +20,54 @@ class Input:
     skipped: list = field(default_factory=list)  # (file, why): k8sgen specs and other data
 
 
-def files_of(paths: list) -> list:
-    out = []
-    for p in paths:
-        if p != "-" and os.path.isdir(p):
-            found = []
-            for root, dirs, names in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found += [os.path.join(root, n) for n in sorted(names) if n.endswith(_SUFFIXES) and n not in _SKIP and not n.startswith(".")]
-            out += sorted(found)
-        else:
-            out.append(p)
-    return out
-
-
 def read(paths: list, kube_version: str | None = None) -> Input:
-    from ..pipeline import _manifests_of, _redact_secrets, default_kube_version, is_manifest
+    from ..pipeline import _manifests_of, _redact_secrets, default_kube_version
     from ..validate import validate_manifests
-    from ..spec_schema import spec_schema
     from ..validate.k8s_schema import normalize_version
 
     version = normalize_version(kube_version or default_kube_version())
     got = Input()
     manifests = []
     seen: dict = {}
-    for path in files_of(paths):
+    from .. import filekinds, inputs
+
+    # Which files hold objects is decided exactly as `k8sgen validate` decides it (walking,
+    # hidden directories, kustomize and Helm files, specs, other YAML): k8sgen/filekinds.py.
+    filekinds.clear_caches()
+    expanded = inputs.expand(list(paths))
+    got.problems.extend(expanded.problems)
+    if any(p.rule == "input-unreadable" for p in expanded.problems):
+        got.floor = EXIT_USAGE
+    for path in expanded.files:
+        s = filekinds.skip_by_path(path) if path == "-" or os.path.isfile(path) else None
+        if s is not None:
+            got.skipped.append((path, s.message))
+            continue
         try:
             text, name = yamlio.read_text(path)
-            docs = yamlio.load_documents(text, name, mode="k8s")
         except InputError as e:
             got.problems.extend(e.problems)
             got.floor = EXIT_USAGE
             continue
+        try:
+            docs = yamlio.load_documents(text, name, mode="k8s")
+        except InputError as e:
+            s = filekinds.lenient_skip(text, e.problems[0].rule if len(e.problems) == 1 else "")
+            if s is None:
+                got.problems.extend(e.problems)
+                got.floor = EXIT_USAGE
+            else:
+                got.skipped.append((name, s.message))
+            continue
         except K8sgenError as e:
             got.problems.extend(e.problems)
             continue
-        if len(docs) == 1 and isinstance(docs[0].data, dict) and not is_manifest(docs[0].data):
-            spec_keys = set(spec_schema().get("properties", {}))
-            what = "a k8sgen spec" if set(docs[0].data) <= spec_keys else "not Kubernetes objects"
-            got.skipped.append((name, what))
+        if filekinds.is_spec(path, text, docs):
+            got.skipped.append((name, "a k8sgen spec"))
+            continue
+        s = filekinds.skip_by_content(path, docs)
+        if s is not None:
+            got.skipped.append((name, s.message))
             continue
         lines = text.splitlines()
         for doc in docs:

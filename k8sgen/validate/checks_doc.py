@@ -140,7 +140,7 @@ _INPUTS = """
 ## What `k8sgen validate` reads
 
 Named files are read as given; directories are walked (`.yaml`, `.yml`, `.json`; hidden
-directories skipped; `--ignore PATTERN`, repeatable, leaves out paths that match it as a regular
+files and directories skipped; `--ignore PATTERN`, repeatable, leaves out paths that match it as a regular
 expression or as a glob). Each file is told apart by what it is, never by the other files of the
 run (k8sgen/filekinds.py):
 
