@@ -86,21 +86,3 @@ def without_summary(err: str) -> str:
     lines = err.splitlines(keepends=True)
     assert lines and lines[-1].startswith("summary: "), err
     return "".join(lines[:-1])
-
-
-def without_unchecked_kind(err: str) -> str:
-    """stderr without the validator's "no schema for kind X ...; not checked" warnings.
-
-    k8sgen renders Deployments, StatefulSets, Jobs, PVs... before its own validator has schemas
-    for them (other branches add those). Until then, tests of rendered output ignore exactly this
-    warning; kubernetes-validate and kubectl's parser check those objects meanwhile."""
-    out, skip_hint = [], False
-    for line in err.splitlines(keepends=True):
-        if "; not checked (k8s-kind)" in line and ": no schema for kind " in line:
-            skip_hint = True
-            continue
-        if skip_hint and line.startswith("  hint: did you mean"):
-            continue
-        skip_hint = False
-        out.append(line)
-    return "".join(out)

@@ -15,7 +15,6 @@ import pytest
 import yaml
 
 from ecosystem_util import env, k8sgen_cmd, kubectl_kustomize, require_tool
-from conftest import without_unchecked_kind
 from k8sgen.commands.init import stories
 from k8sgen.resources import read_schema_text
 
