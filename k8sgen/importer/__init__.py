@@ -145,24 +145,24 @@ def _common_metadata(ns: str, entries: list, rest: list, mine: dict, comments: d
     if len(entries) < 2:
         return None
     top: dict = {}
-    for field in ("labels", "annotations"):
+    for key_name in ("labels", "annotations"):
         shared = None
         for e in entries:
-            mine_ = e.value.get(field) or {}
+            mine_ = e.value.get(key_name) or {}
             shared = dict(mine_) if shared is None else {k: v for k, v in shared.items() if mine_.get(k) == v}
         if shared:
-            top[field] = shared
+            top[key_name] = shared
     if not top:
         return None
     factored = []
     for e in entries:
         value = copy.deepcopy(e.value)
-        for field, shared in top.items():
-            left = {k: v for k, v in (value.get(field) or {}).items() if k not in shared}
+        for key_name, shared in top.items():
+            left = {k: v for k, v in (value.get(key_name) or {}).items() if k not in shared}
             if left:
-                value[field] = left
+                value[key_name] = left
             else:
-                value.pop(field, None)
+                value.pop(key_name, None)
         if e.section in _WORKLOADS:
             if not value.get("labels"):
                 return None  # k8sgen would label it app.kubernetes.io/name instead

@@ -47,6 +47,33 @@ def name_of(obj: dict) -> str:
     return name if isinstance(name, str) else ""
 
 
+def selector_matches(selector: dict, labels: dict) -> bool:
+    """Whether a metav1.LabelSelector selects a label set (matchLabels AND matchExpressions,
+    LabelSelectorAsSelector + Matches). An empty selector matches everything; a broken one (an
+    expression that is no mapping, an unknown operator) matches nothing, and rules that care
+    report it themselves before comparing."""
+    for k, v in as_dict(selector.get("matchLabels")).items():
+        if labels.get(str(k)) != v:
+            return False
+    for e in as_list(selector.get("matchExpressions")):
+        if not isinstance(e, dict) or not isinstance(e.get("key"), str):
+            return False
+        key, op, values = e["key"], e.get("operator"), as_list(e.get("values"))
+        if op == "In":
+            ok = labels.get(key) in values
+        elif op == "NotIn":
+            ok = key not in labels or labels[key] not in values
+        elif op == "Exists":
+            ok = key in labels
+        elif op == "DoesNotExist":
+            ok = key not in labels
+        else:
+            return False
+        if not ok:
+            return False
+    return True
+
+
 def labels_of(meta: dict) -> dict:
     return {k: v for k, v in as_dict(meta.get("labels")).items() if isinstance(k, str)}
 

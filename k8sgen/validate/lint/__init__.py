@@ -104,12 +104,12 @@ def levels_for(obj: dict, ctx: Context) -> tuple[frozenset, Problem | None]:
     """
     profile, bad = profile_for(obj, ctx)
     annotated = as_dict(as_dict(obj.get("metadata")).get("annotations")).get(PROFILE_ANNOTATION) in PROFILES
-    pss = profile
+    pss_level = profile
     if not annotated:
         ns_label = setindex.for_context(ctx).namespace_profiles.get(namespace_of(obj))
         if ns_label in PSS_PROFILES:
-            pss = ns_label
-    levels = PROFILE_LEVELS[pss] - {RECOMMENDED}
+            pss_level = ns_label
+    levels = PROFILE_LEVELS[pss_level] - {RECOMMENDED}
     if RECOMMENDED in PROFILE_LEVELS[profile]:
         levels |= {RECOMMENDED}
     return levels, bad

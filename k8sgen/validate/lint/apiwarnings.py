@@ -190,7 +190,6 @@ def _fractional(value: object) -> bool:
 
 @rule("lint-api-ignored", "What the API server warns has no effect or another one: null label selectors, hostIP without hostPort, fractional bytes, negative grace periods, fields Services ignore.")
 def api_ignored(pv: PodView, ctx: Context) -> Iterator[Finding]:
-    hint = "the API server accepts this but warns about it on apply"
     for i, t in enumerate(as_list(pv.spec.get("topologySpreadConstraints"))):
         if isinstance(t, dict) and t.get("labelSelector") is None:
             yield pv.path("topologySpreadConstraints", i, "labelSelector"), NULL_SELECTOR, "set a labelSelector that matches the pods to spread"

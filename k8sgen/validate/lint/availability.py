@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..pods import as_dict, as_list, labels_of, name_of, namespace_of, pod_view
+from ..pods import as_dict, as_list, labels_of, name_of, namespace_of, pod_view, selector_matches
 from . import setindex
 from .registry import RECOMMENDED, Finding, rule
 
@@ -21,27 +21,6 @@ if TYPE_CHECKING:  # for annotations only
 
 SCALABLE = ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController")
 HOSTNAME = "kubernetes.io/hostname"
-
-
-def selector_matches(selector: dict, labels: dict) -> bool:
-    """metav1.LabelSelector semantics; an empty selector matches everything, a broken one nothing."""
-    for k, v in as_dict(selector.get("matchLabels")).items():
-        if labels.get(k) != v:
-            return False
-    for e in as_list(selector.get("matchExpressions")):
-        e = as_dict(e)
-        key, op, values = e.get("key"), e.get("operator"), as_list(e.get("values"))
-        if op == "In" and labels.get(key) not in values:
-            return False
-        if op == "NotIn" and key in labels and labels[key] in values:
-            return False
-        if op == "Exists" and key not in labels:
-            return False
-        if op == "DoesNotExist" and key in labels:
-            return False
-        if op not in ("In", "NotIn", "Exists", "DoesNotExist"):
-            return False
-    return True
 
 
 def _replicas(obj: dict) -> int:

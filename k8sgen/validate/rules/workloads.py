@@ -23,6 +23,7 @@ from typing import Iterator
 
 from ...errors import Problem
 from .labels import check_label_selector
+from ..pods import selector_matches
 from .registry import forbidden, get_dict, invalid, not_supported, required, rule
 
 # (apiVersion, kind) -> path of the pod template inside the object.
@@ -72,31 +73,6 @@ def non_negative(rid: str, spec: dict, key: str, base: tuple) -> Iterator[Proble
 
 
 # --- label selectors: metav1.LabelSelectorAsSelector and Selector.Matches ---
-
-
-def selector_matches(selector: dict, labels: dict) -> bool:
-    """Whether a metav1.LabelSelector selects a label set (matchLabels AND matchExpressions)."""
-    match = selector.get("matchLabels")
-    for k, v in (match.items() if isinstance(match, dict) else ()):
-        if labels.get(str(k)) != v:
-            return False
-    exprs = selector.get("matchExpressions")
-    for e in exprs if isinstance(exprs, list) else []:
-        if not isinstance(e, dict):
-            continue
-        key, op = e.get("key"), e.get("operator")
-        if not isinstance(key, str):
-            continue  # reported by check_label_selector
-        values = e.get("values") if isinstance(e.get("values"), list) else []
-        if op == "In" and labels.get(key) not in values:
-            return False
-        if op == "NotIn" and key in labels and labels[key] in values:
-            return False
-        if op == "Exists" and key not in labels:
-            return False
-        if op == "DoesNotExist" and key in labels:
-            return False
-    return True
 
 
 def selector_empty(selector: dict) -> bool:
