@@ -43,6 +43,11 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 _T = "tag:yaml.org,2002:"
+# Python converts at most this many decimal digits between int and str (sys.int_info,
+# default_max_str_digits): a longer number would fail later, in validation or output, as an
+# internal error. No Kubernetes field holds such a number (int64 has 19 digits): refused here.
+MAX_INT_DIGITS = 4300
+_INT_CEILING = 10**MAX_INT_DIGITS
 _STD_SCALAR_TAGS = {_T + t for t in ("str", "int", "float", "bool", "null", "timestamp", "binary", "value")}
 _INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _HEX_RE = re.compile(r"0x[0-9a-fA-F]+\Z")
@@ -419,7 +424,10 @@ class _Builder:
                 raise self._tag_error(node)
             return self._keep_raw(self._typed(node, tag, path), value, path)
         if self.mode == "spec":
-            resolved = resolve_core(value)
+            try:
+                resolved = resolve_core(value)
+            except NumberTooLong:
+                raise number_too_long(self.pos(node)) from None
         else:
             resolved = self._typed(node, tag, path)
         if path is not None and not isinstance(resolved, str):
@@ -437,16 +445,47 @@ class _Builder:
             if tag == _T + "timestamp" or tag == _T + "binary" or tag == _T + "value":
                 return node.value  # kept as text: Kubernetes has no timestamp or binary scalars
             if tag == _T + "int":
-                return self._std.construct_yaml_int(node)
+                number = self._std.construct_yaml_int(node)
+                if abs(number) >= _INT_CEILING:
+                    raise NumberTooLong(node.value)
+                return number
             if tag == _T + "float":
                 return self._std.construct_yaml_float(node)
             if tag == _T + "bool":
                 return self._std.construct_yaml_bool(node)
             if tag == _T + "null":
                 return None
-        except (ValueError, yaml.YAMLError):
+        except (ValueError, yaml.YAMLError) as e:
+            if isinstance(e, NumberTooLong) or (tag == _T + "int" and len(node.value) > MAX_INT_DIGITS):
+                raise number_too_long(self.pos(node)) from None
             raise input_error(f"{node.value!r} is not a valid {tag[len(_T):]}", self.pos(node), rule="yaml-tag") from None
         return node.value
+
+
+class NumberTooLong(ValueError):
+    """A plain number with more than MAX_INT_DIGITS digits (see there)."""
+
+
+def _bounded_int(text: str, base: int) -> int:
+    if base == 10 and len(text) > MAX_INT_DIGITS + 1:
+        raise NumberTooLong(text)  # without converting: that alone takes time quadratic in the length
+    try:
+        value = int(text, base)
+    except ValueError:
+        raise NumberTooLong(text) from None
+    if abs(value) >= _INT_CEILING:
+        raise NumberTooLong(text)
+    return value
+
+
+def number_too_long(pos: SourcePos):
+    """The error for a NumberTooLong at `pos`."""
+    return input_error(
+        f"a number with more than {MAX_INT_DIGITS} digits",
+        pos,
+        hint="no Kubernetes field holds such a number; quote it if it is meant as text",
+        rule="yaml-number-too-long",
+    )
 
 
 def resolve_core(text: str):
@@ -472,11 +511,11 @@ def _resolve_core(text: str):
     if low in _BOOLS and text in ("true", "True", "TRUE", "false", "False", "FALSE"):
         return _BOOLS[low]
     if _INT_RE.match(text):
-        return int(text)
+        return _bounded_int(text, 10)
     if _HEX_RE.match(text):
-        return int(text, 16)
+        return _bounded_int(text, 16)
     if _OCT_RE.match(text):
-        return int(text[2:], 8)
+        return _bounded_int(text[2:], 8)
     if _FLOAT_RE.match(text):
         return float(text)
     if low in _INF_NAN:

@@ -208,10 +208,15 @@ def _set_error(message: str, pos: SourcePos, expr: str) -> K8sgenError:
 
 
 def _apply_set(data: dict, pm: LayeredPositionMap, expr: str, index: int) -> None:
-    from ..yamlio import resolve_core
+    from ..yamlio import MAX_DEPTH, NumberTooLong, input_error, number_too_long, resolve_core
 
     path, text, col, key_col = parse_set_path(expr, index)
-    value = resolve_core(text)
+    if len(path) > MAX_DEPTH:  # the same limit as for nesting in a file (yamlio)
+        raise input_error(f"nesting deeper than {MAX_DEPTH} levels", SourcePos(SET_FILE, index, 1), rule="yaml-depth")
+    try:
+        value = resolve_core(text)
+    except NumberTooLong:
+        raise number_too_long(SourcePos(SET_FILE, index, col)) from None
     node = data
     for n, step in enumerate(path[:-1]):
         nxt = path[n + 1]
