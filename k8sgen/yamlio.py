@@ -32,6 +32,10 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 MAX_INPUT_BYTES = 64 * 1024 * 1024  # a file larger than this is refused (README: Limits)
 MAX_DEPTH = 100  # nesting deeper than this is refused; no Kubernetes object comes close
 MAX_ALIAS_NODES = 10_000  # nodes an alias may expand to, in total per document ("billion laughs")
+# Characters of text that aliases may repeat, in total per document: few nodes can still be huge
+# (one 100 KB string aliased 5,000 times is a 500 MB object). 4 MiB is more than any object the
+# API server takes (3 MiB request body), so no valid spec or manifest needs more.
+MAX_ALIAS_CHARS = 4 * 1024 * 1024
 # libyaml composes nodes by C recursion: some 50,000 nested collections crash the process, and
 # deep flow nesting composes in quadratic time (5,000 levels: 0.2 s; 10,000: 2 s). Input that may
 # nest deeper than this is walked first (about a third of the cost of composing) and refused at
@@ -232,7 +236,7 @@ def load_documents(text: str, name: str, mode: str = "k8s") -> list[Document]:
         if node is None:
             continue
         pm = PositionMap(name)
-        data = _Builder(pm, mode).build(node)
+        data = _Builder(pm, mode, aliases="*" in text).build(node)
         if data is None:
             continue  # an empty document (`---` with nothing after it) is no document
         docs.append(Document(data, pm, i))
@@ -307,11 +311,15 @@ def _syntax_error(e: yaml.MarkedYAMLError, name: str, text: str):
 class _Builder:
     """Turns composed nodes into plain data while recording positions."""
 
-    def __init__(self, pm: PositionMap, mode: str):
+    def __init__(self, pm: PositionMap, mode: str, aliases: bool = True):
         self.pm = pm
+        # Scalars long enough to matter, by node: an alias to a scalar is the same node again.
+        # Kept only when the text may hold an alias at all (`*`).
+        self.long_scalars: set | None = set() if aliases else None
         self.mode = mode
         self.seen: set[int] = set()
         self.alias_nodes = 0
+        self.alias_chars = 0
         self.in_alias = 0
         self.alias_at: SourcePos | None = None  # where the alias being expanded is used
         self._std = yaml.constructor.SafeConstructor()
@@ -355,10 +363,33 @@ class _Builder:
                 if node.tag != _T + "seq":
                     raise self._tag_error(node)
                 return [self._node(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
+            if self.in_alias or reused or self._scalar_reused(node):
+                self._count_alias_chars(node, path)
             return self._scalar(node, path)
         finally:
             if reused and isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
                 self.in_alias -= 1
+
+    def _scalar_reused(self, node) -> bool:
+        # Shorter scalars cannot grow the document much: `*a` itself takes 2 characters or more.
+        if self.long_scalars is None or len(node.value) < 16:
+            return False
+        if id(node) in self.long_scalars:
+            return True
+        self.long_scalars.add(id(node))
+        return False
+
+    def _count_alias_chars(self, node, path: tuple | None = None) -> None:
+        """Bound the expanded size, not only the node count (MAX_ALIAS_CHARS)."""
+        self.alias_chars += len(node.value)
+        if self.alias_chars > MAX_ALIAS_CHARS:
+            used_at = self.pm.locate(path, key=True) if path is not None and path in self.pm.keys else None
+            raise input_error(
+                f"aliases expand to more than {MAX_ALIAS_CHARS // (1024 * 1024)} MiB of text",
+                self.alias_at or used_at or self.pos(node),
+                hint="this looks like an alias bomb; write the values out or use fewer aliases",
+                rule="yaml-alias-limit",
+            )
 
     def _mapping(self, node, path: tuple, depth: int) -> dict:
         if node.tag != _T + "map":
@@ -375,6 +406,8 @@ class _Builder:
                 )
             if not isinstance(knode, yaml.ScalarNode):
                 raise input_error("a mapping key must be a plain value, not a mapping or a list", self.pos(knode), rule="yaml-complex-key")
+            if self.in_alias:
+                self._count_alias_chars(knode)
             key = self._scalar(knode, None)
             if not isinstance(key, str):
                 # Keys are names; `80: x` or `true: x` mean the text as written.
