@@ -76,7 +76,7 @@ def plan(path: str | Path, objects: Sequence, specs: Iterable[str] = ()) -> Plan
             unsafe.append(Problem(
                 message=f"{o.obj.get('kind')} {(o.obj.get('metadata') or {}).get('name')!r} would share the file {name} with another object",
                 rule="output-file-name",
-                pos=None,
+                pos=SourcePos(str(Path(path) / name), 0, 0),
                 hint="every object needs a file of its own; rename one of them",
             ))
     if unsafe:
