@@ -106,3 +106,28 @@ def test_set_values_round_trip(where, value):
     [pod] = [r.obj for r in result.objects if r.obj["kind"] == "Pod"]
     for obj in (pod, yaml.safe_load(next(r.text for r in result.objects if r.obj["kind"] == "Pod"))):
         assert find(obj) == value
+
+
+# Every line break PyYAML (reader.py) or go-yaml behind kubectl (yamlh.go is_break) recognizes,
+# plus the vertical spaces neither does: inside multi-line text (which becomes a literal block),
+# alone, leading and trailing, next to text shaped like keys (issue 11: U+2028 inside a `|-`
+# block let the text after it become keys of the container).
+LINE_BREAKS = ["\n", "\r", "\r\n", "\x85", "\u2028", "\u2029", "\v", "\f"]
+LINE_BREAK_TEXT = st.lists(
+    st.one_of(st.sampled_from(LINE_BREAKS), st.sampled_from(["x", "line", " ", "key: value", "  hostNetwork: true", "- item", "#", "é"])),
+    min_size=1, max_size=8,
+).map("".join)
+
+
+@pytest.mark.parametrize("field", FIELDS, ids=lambda f: f.id)
+@SETTINGS
+@given(value=LINE_BREAK_TEXT, route=st.sampled_from(ROUTES))
+def test_line_breaks_of_every_kind_round_trip_or_are_refused(field, value, route):
+    check_field(field, value, route)
+
+
+@pytest.mark.parametrize("where", sorted(SET_PATHS))
+@SETTINGS
+@given(value=LINE_BREAK_TEXT)
+def test_set_values_with_line_breaks_round_trip(where, value):
+    test_set_values_round_trip.hypothesis.inner_test(where, value)

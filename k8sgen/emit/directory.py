@@ -122,8 +122,11 @@ def read_record(directory: Path) -> Record | None:
             return None
         data = json.loads(raw.decode("utf-8"))
         files = data["files"]
-        if not isinstance(files, dict) or not all(isinstance(k, str) and _safe_file_name(k) and isinstance(v, str) for k, v in files.items()):
+        if not isinstance(files, dict):
             raise ValueError("files")
+        # A name that is no plain file name in DIR (`../x`, `/etc/x`, `.git`) is not believed:
+        # k8sgen never removes or overwrites anything through it.
+        files = {k: v for k, v in files.items() if isinstance(k, str) and _safe_file_name(k) and isinstance(v, str)}
         specs = [s for s in data.get("specs", []) if isinstance(s, str)]
         return Record(files, specs)
     except (OSError, NotRegular, ValueError, KeyError, TypeError, AttributeError):
