@@ -50,6 +50,8 @@ def parse_resource_list(text: str) -> tuple[dict, Document] | None:
     try:
         docs = yamlio.load_documents(text, "<stdin>", mode="k8s")
     except K8sgenError:
+        if "ResourceList" in text:
+            raise  # meant as one (a limit, a bad character): say what is wrong with it, where
         return None
     if len(docs) != 1 or not isinstance(docs[0].data, dict) or docs[0].data.get("kind") != "ResourceList":
         return None
