@@ -546,3 +546,16 @@ def test_the_threat_model_covers_every_input():
     for rule in ("yaml-number-too-long", "output-dir-outside", "object-too-large", "yaml-alias-limit"):
         assert rule in errors, rule
     assert f"{yamlio.MAX_ALIAS_CHARS // (1024 * 1024)} MiB" in errors
+
+
+def test_a_bad_kube_version_in_the_plugin_config_names_the_file(tmp_path):
+    (tmp_path / "gen.yaml").write_text('apiVersion: k8sgen.dev/v1alpha1\nkind: K8sGen\nmetadata: {name: g}\nkubeVersion: "9.9"\nspec: {pods: {web: {image: nginx:1.27}}}\n')
+    r = k8sgen_cmd("kustomize-plugin", "gen.yaml", cwd=tmp_path)
+    assert r.returncode == 2 and r.stderr.startswith("gen.yaml:4:14: error: Kubernetes version '9.9' is not supported (k8s-version)"), r.stderr
+
+
+@pytest.mark.parametrize("version", ["1." + "1" * 5000, "\xb2.\xb3", "1.\u0663"])
+def test_a_kube_version_of_any_text_is_a_usage_error(version, tmp_path):
+    (tmp_path / "s.yaml").write_text(POD)
+    r = k8sgen_cmd("render", "s.yaml", "--kube-version", version, cwd=tmp_path)
+    assert r.returncode == 2 and "(k8s-version)" in r.stderr and "internal error" not in r.stderr, r.stderr

@@ -110,6 +110,15 @@ def read_config(config_doc: Document, prefix: tuple = (), base_dir: str = ".") -
             layers.append(_guarded_spec(pipeline.spec_document(path)))
         docs = [layers[0] if len(layers) == 1 else merge(layers)]
     kube = config.get("kubeVersion")
+    if kube is not None:
+        from ..validate.k8s_schema import normalize_version
+
+        try:
+            normalize_version(str(kube))
+        except K8sgenError as e:  # the version is in the config: point there, not at `<input>`
+            from dataclasses import replace
+
+            raise K8sgenError([replace(p, pos=config_doc.locate(prefix + ("kubeVersion",))) for p in e.problems], EXIT_USAGE) from None
     strict = config.get("strict", False)
     if not isinstance(strict, bool):
         # `strict: "false"` is text, and bool("false") is True: refuse, like kustomize's own fields.
