@@ -113,20 +113,21 @@ def _repo(tmp_path: Path, output_dir: str) -> Path:
 
 
 @pytest.mark.parametrize("output_dir,why", [
-    ("/tmp/k8sgen-escape", "absolute"),
+    ("ABSOLUTE", "absolute"),
     ("../../outside", "outside"),
     ("../.git/hooks", ".git"),
     ("../.GIT/x", ".git"),
     ("../sub/../../outside", "outside"),
 ])
 def test_output_dir_outside_the_repository_is_refused(tmp_path, output_dir, why):
-    repo = _repo(tmp_path, output_dir)
+    escape = tmp_path / "escape"
+    repo = _repo(tmp_path, str(escape) if output_dir == "ABSOLUTE" else output_dir)
     before = sorted(p for p in tmp_path.rglob("*"))
     r = k8sgen_cmd("render", "specs/web.k8sgen.yaml", "--write", cwd=repo)
     assert r.returncode == 2 and "(output-dir-outside)" in r.stderr and why in r.stderr, r.stderr
     assert "specs/web.k8sgen.yaml:26:12:" in r.stderr
     assert sorted(p for p in tmp_path.rglob("*")) == before
-    assert not os.path.exists("/tmp/k8sgen-escape")
+    assert not escape.exists()
     assert k8sgen_cmd("render", "specs/web.k8sgen.yaml", "--check", cwd=repo).returncode == 2
 
 
