@@ -100,6 +100,8 @@ def entry_kind(path: Path) -> str | None:
 def read_entry(path: Path) -> bytes | None:
     """The bytes of a regular file, never through a symlink; None when nothing is there.
     Raises NotRegular for anything else (and OSError when it cannot be read)."""
+    if not _NOFOLLOW and entry_kind(path) == "symlink":  # no O_NOFOLLOW (Windows): look first
+        raise NotRegular("symlink")
     try:
         fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
