@@ -13,6 +13,8 @@ def main(argv: list[str] | None = None) -> int:
     # the cyclic collector would re-scan them again and again (about 30% of a 6,000-object
     # run) to find almost nothing, since reference counting frees k8sgen's data. Peak memory
     # is the same with it off (bench/RESULTS.md); it is restored for in-process callers.
+    if argv is None:
+        _utf8_streams()
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -34,6 +36,19 @@ def main(argv: list[str] | None = None) -> int:
             gc.freeze()
         elif was_enabled:
             gc.enable()
+
+
+def _utf8_streams() -> None:
+    """Manifests are UTF-8 whatever the locale says: with PYTHONIOENCODING=latin-1 (or a C locale
+    without UTF-8 mode) a name like `wéb` would otherwise end the run with an encoding error, or
+    come out in an encoding no Kubernetes reader expects."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+        if encoding not in ("utf-8", "utf8") and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(encoding="utf-8")
+            except (ValueError, OSError):  # pragma: no cover - a stream that cannot change
+                pass
 
 
 if __name__ == "__main__":

@@ -310,6 +310,9 @@ def _manifests_of(doc: Document, problems: list) -> list:
         ))
         return []
     if is_manifest(data) and (data.get("kind") == "List" or (isinstance(data.get("kind"), str) and data["kind"].endswith("List") and isinstance(data.get("items"), list))):
+        if not isinstance(data.get("items") or [], list):
+            problems.append(Problem(message="the items of a List are a list of Kubernetes objects", rule="input-not-object", pos=doc.locate(("items",))))
+            return []
         out = []
         for i, item in enumerate(data.get("items") or []):
             if not is_manifest(item):

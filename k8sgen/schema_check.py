@@ -10,7 +10,7 @@ jsonschema for everything.
 
 Keywords: type, properties, additionalProperties (bool or schema), required, enum and const (of
 scalars), items (one schema), $ref (to #/$defs/...), anyOf, oneOf, allOf, minLength/maxLength,
-minItems/maxItems, minProperties/maxProperties, pattern, uniqueItems; annotations (description,
+minItems/maxItems, minProperties/maxProperties, minimum/maximum, pattern, uniqueItems; annotations (description,
 examples, format without a format checker, ...) are ignored, as jsonschema ignores them.
 tests/test_schema_check.py compares the answers with jsonschema's on the examples and on
 generated mutations.
@@ -181,6 +181,11 @@ def compile_schema(root: dict) -> Check:
             if key in schema:
                 n = schema[key]
                 checks.append(lambda x, n=n, kind=kind, cmp=cmp: not isinstance(x, kind) or cmp(len(x), n))
+        for key, cmp in _NUMBER_BOUNDS:
+            if key in schema:
+                n = schema[key]
+                # Like jsonschema: numbers only (booleans are not numbers), anything else passes.
+                checks.append(lambda x, n=n, cmp=cmp: not _is_number(x) or cmp(x, n))
         if "pattern" in schema:
             rx = re.compile(schema["pattern"])
             checks.append(lambda x, rx=rx: not isinstance(x, str) or rx.search(x) is not None)
@@ -203,7 +208,11 @@ _BOUNDS = (
     ("minProperties", dict, lambda n, m: n >= m),
     ("maxProperties", dict, lambda n, m: n <= m),
 )
+_NUMBER_BOUNDS = (
+    ("minimum", lambda x, m: x >= m),
+    ("maximum", lambda x, m: x <= m),
+)
 _KEYWORDS = frozenset({
     "type", "enum", "const", "required", "properties", "additionalProperties", "items", "$ref",
-    "anyOf", "oneOf", "allOf", "pattern", "uniqueItems", *(b[0] for b in _BOUNDS),
+    "anyOf", "oneOf", "allOf", "pattern", "uniqueItems", *(b[0] for b in _BOUNDS), *(b[0] for b in _NUMBER_BOUNDS),
 })

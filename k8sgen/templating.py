@@ -106,7 +106,9 @@ def render_item(item: Item) -> RenderedObject:
     try:
         obj = yamlio.load_rendered(text)
     except yaml.YAMLError as e:  # a template bug, never the user's input: say so plainly
-        raise SpecError(Problem(message=f"internal error: template {item.template} produced invalid YAML: {e}", rule="internal")) from None
+        # Positioned at the spec entry, so the report names the file rather than `<input>`.
+        raise SpecError(Problem(message=f"internal error: template {item.template} produced invalid YAML: {e}", rule="internal",
+                                pos=item.locate(()))) from None
     return RenderedObject(obj=obj, text=text, item=item)
 
 

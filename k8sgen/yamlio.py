@@ -32,6 +32,10 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 MAX_INPUT_BYTES = 64 * 1024 * 1024  # a file larger than this is refused (README: Limits)
 MAX_DEPTH = 100  # nesting deeper than this is refused; no Kubernetes object comes close
 MAX_ALIAS_NODES = 10_000  # nodes an alias may expand to, in total per document ("billion laughs")
+# Characters of text that aliases may repeat, in total per document: few nodes can still be huge
+# (one 100 KB string aliased 5,000 times is a 500 MB object). 4 MiB is more than any object the
+# API server takes (3 MiB request body), so no valid spec or manifest needs more.
+MAX_ALIAS_CHARS = 4 * 1024 * 1024
 # libyaml composes nodes by C recursion: some 50,000 nested collections crash the process, and
 # deep flow nesting composes in quadratic time (5,000 levels: 0.2 s; 10,000: 2 s). Input that may
 # nest deeper than this is walked first (about a third of the cost of composing) and refused at
@@ -43,6 +47,11 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 _T = "tag:yaml.org,2002:"
+# Python converts at most this many decimal digits between int and str (sys.int_info,
+# default_max_str_digits): a longer number would fail later, in validation or output, as an
+# internal error. No Kubernetes field holds such a number (int64 has 19 digits): refused here.
+MAX_INT_DIGITS = 4300
+_INT_CEILING = 10**MAX_INT_DIGITS
 _STD_SCALAR_TAGS = {_T + t for t in ("str", "int", "float", "bool", "null", "timestamp", "binary", "value")}
 _INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _HEX_RE = re.compile(r"0x[0-9a-fA-F]+\Z")
@@ -232,7 +241,7 @@ def load_documents(text: str, name: str, mode: str = "k8s") -> list[Document]:
         if node is None:
             continue
         pm = PositionMap(name)
-        data = _Builder(pm, mode, text).build(node)
+        data = _Builder(pm, mode, text, aliases="*" in text).build(node)
         if data is None:
             continue  # an empty document (`---` with nothing after it) is no document
         docs.append(Document(data, pm, i))
@@ -323,13 +332,17 @@ def _syntax_error(e: yaml.MarkedYAMLError, name: str, text: str):
 class _Builder:
     """Turns composed nodes into plain data while recording positions."""
 
-    def __init__(self, pm: PositionMap, mode: str, text: str | None = None):
+    def __init__(self, pm: PositionMap, mode: str, text: str | None = None, aliases: bool = True):
         self.pm = pm
+        # Scalars long enough to matter, by node: an alias to a scalar is the same node again.
+        # Kept only when the text may hold an alias at all (`*`).
+        self.long_scalars: set | None = set() if aliases else None
         self.mode = mode
         self.text = text  # to trim the line breaks a block scalar's end mark includes
         self.last_end: tuple = (1, 1)  # end of the node built last: a block collection ends there
         self.seen: set[int] = set()
         self.alias_nodes = 0
+        self.alias_chars = 0
         self.in_alias = 0
         self.alias_at: SourcePos | None = None  # where the alias being expanded is used
         self._std = yaml.constructor.SafeConstructor()
@@ -375,6 +388,8 @@ class _Builder:
                     raise self._tag_error(node)
                 result = [self._node(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
             else:
+                if self.in_alias or reused or self._scalar_reused(node):
+                    self._count_alias_chars(node, path)
                 result = self._scalar(node, path)
             # A block collection's end mark is the start of whatever follows it (comments and
             # blank lines included): it ends where its last entry ends.
@@ -385,6 +400,27 @@ class _Builder:
         finally:
             if reused and isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
                 self.in_alias -= 1
+
+    def _scalar_reused(self, node) -> bool:
+        # Shorter scalars cannot grow the document much: `*a` itself takes 2 characters or more.
+        if self.long_scalars is None or len(node.value) < 16:
+            return False
+        if id(node) in self.long_scalars:
+            return True
+        self.long_scalars.add(id(node))
+        return False
+
+    def _count_alias_chars(self, node, path: tuple | None = None) -> None:
+        """Bound the expanded size, not only the node count (MAX_ALIAS_CHARS)."""
+        self.alias_chars += len(node.value)
+        if self.alias_chars > MAX_ALIAS_CHARS:
+            used_at = self.pm.locate(path, key=True) if path is not None and path in self.pm.keys else None
+            raise input_error(
+                f"aliases expand to more than {MAX_ALIAS_CHARS // (1024 * 1024)} MiB of text",
+                self.alias_at or used_at or self.pos(node),
+                hint="this looks like an alias bomb; write the values out or use fewer aliases",
+                rule="yaml-alias-limit",
+            )
 
     def _mapping(self, node, path: tuple, depth: int) -> dict:
         if node.tag != _T + "map":
@@ -401,6 +437,8 @@ class _Builder:
                 )
             if not isinstance(knode, yaml.ScalarNode):
                 raise input_error("a mapping key must be a plain value, not a mapping or a list", self.pos(knode), rule="yaml-complex-key")
+            if self.in_alias:
+                self._count_alias_chars(knode)
             key = self._scalar(knode, None)
             if not isinstance(key, str):
                 # Keys are names; `80: x` or `true: x` mean the text as written.
@@ -461,7 +499,10 @@ class _Builder:
                 raise self._tag_error(node)
             return self._keep_raw(self._typed(node, tag, path), value, path)
         if self.mode == "spec":
-            resolved = resolve_core(value)
+            try:
+                resolved = resolve_core(value)
+            except NumberTooLong:
+                raise number_too_long(self.pos(node)) from None
         else:
             resolved = self._typed(node, tag, path)
         if path is not None and not isinstance(resolved, str):
@@ -479,16 +520,47 @@ class _Builder:
             if tag == _T + "timestamp" or tag == _T + "binary" or tag == _T + "value":
                 return node.value  # kept as text: Kubernetes has no timestamp or binary scalars
             if tag == _T + "int":
-                return self._std.construct_yaml_int(node)
+                number = self._std.construct_yaml_int(node)
+                if abs(number) >= _INT_CEILING:
+                    raise NumberTooLong(node.value)
+                return number
             if tag == _T + "float":
                 return self._std.construct_yaml_float(node)
             if tag == _T + "bool":
                 return self._std.construct_yaml_bool(node)
             if tag == _T + "null":
                 return None
-        except (ValueError, yaml.YAMLError):
+        except (ValueError, yaml.YAMLError) as e:
+            if isinstance(e, NumberTooLong) or (tag == _T + "int" and len(node.value) > MAX_INT_DIGITS):
+                raise number_too_long(self.pos(node)) from None
             raise input_error(f"{node.value!r} is not a valid {tag[len(_T):]}", self.pos(node), rule="yaml-tag") from None
         return node.value
+
+
+class NumberTooLong(ValueError):
+    """A plain number with more than MAX_INT_DIGITS digits (see there)."""
+
+
+def _bounded_int(text: str, base: int) -> int:
+    if base == 10 and len(text) > MAX_INT_DIGITS + 1:
+        raise NumberTooLong(text)  # without converting: that alone takes time quadratic in the length
+    try:
+        value = int(text, base)
+    except ValueError:
+        raise NumberTooLong(text) from None
+    if abs(value) >= _INT_CEILING:
+        raise NumberTooLong(text)
+    return value
+
+
+def number_too_long(pos: SourcePos):
+    """The error for a NumberTooLong at `pos`."""
+    return input_error(
+        f"a number with more than {MAX_INT_DIGITS} digits",
+        pos,
+        hint="no Kubernetes field holds such a number; quote it if it is meant as text",
+        rule="yaml-number-too-long",
+    )
 
 
 def resolve_core(text: str):
@@ -514,11 +586,11 @@ def _resolve_core(text: str):
     if low in _BOOLS and text in ("true", "True", "TRUE", "false", "False", "FALSE"):
         return _BOOLS[low]
     if _INT_RE.match(text):
-        return int(text)
+        return _bounded_int(text, 10)
     if _HEX_RE.match(text):
-        return int(text, 16)
+        return _bounded_int(text, 16)
     if _OCT_RE.match(text):
-        return int(text[2:], 8)
+        return _bounded_int(text[2:], 8)
     if _FLOAT_RE.match(text):
         return float(text)
     if low in _INF_NAN:

@@ -73,11 +73,19 @@ def quoted(s: str) -> str:
     return "".join(out)
 
 
+# Every reader breaks lines at these, not only at "\n": PyYAML (reader.py, `\r\n\x85\u2028\u2029`)
+# and go-yaml behind kubectl (yamlh.go is_break: CR, LF, NEL, LS, PS). Inside a literal block a raw
+# one would end the line and let the text after it become keys: they are written as escapes.
+# U+000B and U+000C are no line breaks to either reader, but not printable either: escaped too.
+LINE_BREAKS = "\r\n\x85\u2028\u2029"
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+
+
 def _literal_ok(s: str) -> bool:
-    if "\n" not in s or s[0] in " \n":
+    if "\n" not in s or s[0] in " \n" or _OTHER_BREAKS.search(s):
         return False
     for line in s.split("\n"):
-        if line != line.rstrip(" ") or "\t" in line or "\r" in line:
+        if line != line.rstrip(" ") or "\t" in line:
             return False
     return all(_printable(ch) or ch == "\n" for ch in s)
 

@@ -233,3 +233,35 @@ services:
         assert pod["spec"]["volumes"][0]["configMap"]["defaultMode"] == 0o644
         assert [(p["port"], p["targetPort"]) for p in svc["spec"]["ports"]] == [(80, 8080), (443, 8443)]
         assert "--port=8002" in pod["spec"]["containers"][1]["args"]
+
+
+def _line_break_text() -> list[str]:
+    """Each line break either reader knows (and the vertical spaces neither does), alone and in
+    every position of multi-line text that would otherwise be a literal block, next to text
+    shaped like keys: seeded, so CI runs the same set every time."""
+    breaks = ["\n", "\r", "\r\n", "\x85", "\u2028", "\u2029", "\v", "\f"]
+    words = ["x", "key: value", "  hostNetwork: true", "- item", "# c", "", " ", "é"]
+    out = set()
+    for b in breaks:
+        for w in words:
+            out.update({b, f"{w}{b}", f"{b}{w}", f"a\n{w}{b}z", f"a\nb{b}{w}", f"{w}\n{b}\n", f"a{b}\n{w}"})
+    rnd = random.Random(3)
+    for _ in range(400):
+        out.add("".join(rnd.choice(breaks + words) for _ in range(rnd.randint(2, 8))))
+    return sorted(out)
+
+
+def test_kubectl_and_pyyaml_read_line_breaks_of_every_kind_as_written():
+    """The writer against both readers with every line-break class, as values and as keys (issue
+    11: a raw U+2028 inside a literal block became new keys for both)."""
+    values = _line_break_text()
+    docs = [
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": f"c{i}", "annotations": {"v": v}}, "data": {v or "empty": v}}
+        for i, v in enumerate(values)
+    ]
+    text = "---\n".join(yamltext.document(d) for d in docs)
+    assert list(yaml.safe_load_all(text)) == docs
+    objects, err = kubectl_read(text)
+    by_name = {o["metadata"]["name"]: o for o in objects}
+    misread = [values[i] for i, d in enumerate(docs) if by_name.get(f"c{i}") != d]
+    assert not misread and err == "", (misread[:20], err[:500])

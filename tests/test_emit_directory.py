@@ -218,6 +218,7 @@ def test_check_against_a_stream_file(cli, tmp_path):
 
 
 def test_write_uses_each_specs_output_dir_relative_to_the_spec(cli, tmp_path):
+    (tmp_path / ".git").mkdir()  # a repository: outputDir may leave specs/ but not the work tree
     copy_example("headless.yaml", tmp_path / "specs", "web.k8sgen.yaml", "outputDir: ../manifests/web\n")
     copy_example("api-access.yaml", tmp_path / "specs", "api.k8sgen.yaml", "outputDir: ../manifests/api\n")
     rc, _, err = cli("render", "specs/web.k8sgen.yaml", "specs/api.k8sgen.yaml", "--write")
@@ -228,6 +229,7 @@ def test_write_uses_each_specs_output_dir_relative_to_the_spec(cli, tmp_path):
 
 
 def test_a_subset_of_specs_keeps_the_others_in_a_shared_directory(cli, tmp_path):
+    (tmp_path / ".git").mkdir()  # a repository: outputDir may leave specs/ but not the work tree
     copy_example("headless.yaml", tmp_path / "specs", "a.k8sgen.yaml", "outputDir: ../out\n")
     copy_example("api-access.yaml", tmp_path / "specs", "b.k8sgen.yaml", "outputDir: ../out\n")
     cli("render", "specs/a.k8sgen.yaml", "--write")
@@ -297,6 +299,7 @@ def test_a_generated_name_replaced_by_the_user_with_a_directory_is_kept(cli, tmp
 
 
 def test_parallel_runs_into_one_directory_keep_each_others_specs(tmp_path):
+    (tmp_path / ".git").mkdir()  # a repository: outputDir may leave specs/ but not the work tree
     # Two pre-commit batches at once, each with one new spec for the same outputDir: whichever
     # writes second must see the first one's record (read under the lock) and render both.
     copy_example("headless.yaml", tmp_path / "specs", "a.k8sgen.yaml", "outputDir: ../out\n")

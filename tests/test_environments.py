@@ -206,6 +206,7 @@ def test_set_path_syntax(expr, path, value):
 
 
 def test_merged_spec_writes_to_the_output_dir_of_its_layer(cli, tmp_path):
+    (tmp_path / ".git").mkdir()  # a repository: outputDir may leave env/ but not the work tree
     (tmp_path / "env").mkdir()
     (tmp_path / "env" / "prod.yaml").write_text(PROD + "outputDir: ../manifests/prod\n")
     rc, _, err = cli("render", "-f", "base.yaml", "-f", "env/prod.yaml", "--write")

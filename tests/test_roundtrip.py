@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from roundtrip import FIELDS, ROUTES, check_field
@@ -107,3 +107,41 @@ def test_set_values_round_trip(where, value):
     [pod] = [r.obj for r in result.objects if r.obj["kind"] == "Pod"]
     for obj in (pod, yaml.safe_load(next(r.text for r in result.objects if r.obj["kind"] == "Pod"))):
         assert find(obj) == value
+
+
+# Every line break PyYAML (reader.py) or go-yaml behind kubectl (yamlh.go is_break) recognizes,
+# plus the vertical spaces neither does: inside multi-line text (which becomes a literal block),
+# alone, leading and trailing, next to text shaped like keys (issue 11: U+2028 inside a `|-`
+# block let the text after it become keys of the container).
+LINE_BREAKS = ["\n", "\r", "\r\n", "\x85", "\u2028", "\u2029", "\v", "\f"]
+LINE_BREAK_TEXT = st.one_of(
+    # Clean multi-line text (a literal block, were it not for the break) with one break of a kind.
+    st.builds(
+        lambda lines, head, br, tail: "\n".join([*lines, head]) + br + tail,
+        st.lists(st.sampled_from(["line", "key: value", "  indented", "x", "é"]), min_size=1, max_size=3),
+        st.sampled_from(["x", "line", "key: value", "- item", ""]),
+        st.sampled_from(LINE_BREAKS),
+        st.sampled_from(["", "x", "  hostNetwork: true", "key: value", "\n", "# c", "\nmore"]),
+    ),
+    st.lists(
+        st.one_of(st.sampled_from(LINE_BREAKS), st.sampled_from(["x", "line", " ", "key: value", "  hostNetwork: true", "- item", "#", "é"])),
+        min_size=1, max_size=8,
+    ).map("".join),
+)
+
+
+@pytest.mark.parametrize("field", FIELDS, ids=lambda f: f.id)
+@SETTINGS
+@given(value=LINE_BREAK_TEXT, route=st.sampled_from(ROUTES))
+@example(value="line one\nline two\u2028  hostNetwork: true", route="dict")  # the reported injection
+@example(value="x\ny\u2029", route="yaml")  # a trailing PS was dropped
+@example(value="a\x85b", route="json")
+def test_line_breaks_of_every_kind_round_trip_or_are_refused(field, value, route):
+    check_field(field, value, route)
+
+
+@pytest.mark.parametrize("where", sorted(SET_PATHS))
+@SETTINGS
+@given(value=LINE_BREAK_TEXT)
+def test_set_values_with_line_breaks_round_trip(where, value):
+    test_set_values_round_trip.hypothesis.inner_test(where, value)

@@ -110,13 +110,14 @@ KEYWORDS_SCHEMA = {
         "m": {"type": "object", "minProperties": 1, "maxProperties": 2, "additionalProperties": {"type": "string"}},
         "n": {"$ref": "#/$defs/node"},
         "f": {"type": "string", "format": "ipv4"},
+        "p": {"minimum": 1, "maximum": 65535},
     },
     "required": ["e"],
     "additionalProperties": False,
 }
 KEYWORDS_FAST = compile_schema(KEYWORDS_SCHEMA)
 KEYWORDS_REF = jsonschema.Draft202012Validator(KEYWORDS_SCHEMA)
-instances = st.dictionaries(st.sampled_from(["e", "c", "one", "all", "any", "u", "m", "n", "f", "zz"]), values, max_size=4)
+instances = st.dictionaries(st.sampled_from(["e", "c", "one", "all", "any", "u", "m", "n", "f", "p", "zz"]), values, max_size=4)
 
 
 @settings(max_examples=300, deadline=None)
@@ -129,12 +130,13 @@ def test_every_keyword_agrees_with_jsonschema(instance):
     {"e": "a"}, {"e": 1.0}, {"e": False}, {"e": 1, "c": False}, {"e": None, "c": 0.0}, {"e": 1, "one": 2},
     {"e": 1, "one": 2.5}, {"e": 1, "u": [1, True]}, {"e": 1, "u": [1, 1.0]}, {"e": 1, "u": [{"a": 1}, {"a": 1}]},
     {"e": 1, "n": {"next": {"next": {"v": 1.0}}}}, {"e": 1, "n": {"next": {"v": "x"}}}, {"e": 1, "f": "not an ip"},
+    {"e": 1, "p": 0}, {"e": 1, "p": 1}, {"e": 1, "p": 65535}, {"e": 1, "p": 65535.5}, {"e": 1, "p": True}, {"e": 1, "p": "0"},
 ])
 def test_keyword_edge_cases(instance):
     assert KEYWORDS_FAST(instance) == KEYWORDS_REF.is_valid(instance)
 
 
-@pytest.mark.parametrize("schema", [{"minimum": 1}, {"patternProperties": {"a": {}}}, {"items": [{}]}, {"$ref": "other.json"}, {"enum": [[1]]}])
+@pytest.mark.parametrize("schema", [{"exclusiveMinimum": 1}, {"patternProperties": {"a": {}}}, {"items": [{}]}, {"$ref": "other.json"}, {"enum": [[1]]}])
 def test_unsupported_keywords_are_refused(schema):
     with pytest.raises(Unsupported):
         compile_schema(schema)

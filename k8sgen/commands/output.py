@@ -48,13 +48,16 @@ def _spec_key(doc: Document) -> str | None:
 
 
 def spec_output_dir(doc: Document) -> Path | None:
-    """The spec's `outputDir`, resolved against the spec file's directory (cwd for stdin)."""
+    """The spec's `outputDir`, resolved against the spec file's directory (cwd for stdin) and
+    confined to the spec's repository (emit/paths.py)."""
+    from ..emit.paths import confine_output_dir
+
     value = doc.data.get(OUTPUT_DIR_KEY) if isinstance(doc.data, dict) else None
     if not isinstance(value, str) or not value:
         return None
     origin = getattr(doc.positions, "file_of", lambda p: doc.file)((OUTPUT_DIR_KEY,))
-    base = Path(origin).parent if origin and not origin.startswith("<") else Path(".")
-    return Path(os.path.normpath(base / value))
+    base = Path(origin).parent if origin and not origin.startswith("<") and origin != "--set" else Path(".")
+    return confine_output_dir(value, base, doc.locate((OUTPUT_DIR_KEY,)))
 
 
 def render_command(
@@ -129,6 +132,11 @@ def run(
             if d:
                 out.write(d)
                 stale.append(str(p.path))
+            for left in directory.leftovers(p.path):
+                # A run killed mid-write leaves its temporary copy; --write removes it.
+                err.write(f"k8sgen: {left} is left over from an interrupted run; `k8sgen render ... --write` removes it\n")
+                if str(p.path) not in stale:
+                    stale.append(str(p.path))
         out.flush()
         for s in stale:
             err.write(f"k8sgen: {s} is out of date; run `k8sgen render ... --write` (or --output-dir {s})\n")
@@ -194,11 +202,17 @@ def _add_recorded_specs(g: Group) -> bool:
     from ..emit.directory import read_record
     from ..pipeline import spec_document
 
+    from ..emit.paths import entry_kind, is_inside, repository_root
+
     before = len(g.docs)
     rec = read_record(g.directory) if g.directory.is_dir() else None
+    root = repository_root(g.directory) if rec else None
     for rel in (rec.specs if rec else []):
         path = os.path.normpath(os.path.join(g.directory, rel))
-        if not os.path.isfile(path) or os.path.realpath(path) in g.keys:
+        # The record is repository content: a spec it names must be a file of this repository.
+        if "\0" in rel or os.path.isabs(rel) or not is_inside(path, root) or entry_kind(Path(os.path.realpath(path))) != "file":
+            continue
+        if os.path.realpath(path) in g.keys:
             continue
         try:
             doc = spec_document(path)
@@ -218,6 +232,8 @@ class _Unloadable:
     def __init__(self, path: str):
         self.path = path
         self.file = path
+        self.positions = None  # what Group.add asks of a document: no merged layers
+        self.data = None
 
 
 def _refuse_unsafe(g: Group) -> None:

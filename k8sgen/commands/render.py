@@ -11,10 +11,15 @@ from ..errors import EXIT_INVALID, EXIT_OK
 from ..pipeline import render_specs
 
 
+_JSON_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
 def stream_text(objects: list, output: str = "yaml") -> str:
     if output == "json":
         doc = {"apiVersion": "v1", "kind": "List", "items": [o.obj for o in objects]}
-        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        # JSON is YAML too, and YAML readers break lines at NEL, LS and PS even inside quotes:
+        # escape them (raw, they only ever occur inside JSON strings) so any reader gets the text.
+        return json.dumps(doc, indent=2, ensure_ascii=False).translate(_JSON_BREAKS) + "\n"
     return "---\n".join(o.text for o in objects)
 
 

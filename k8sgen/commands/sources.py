@@ -220,11 +220,16 @@ def _set_error(message: str, pos: SourcePos, expr: str) -> K8sgenError:
 
 
 def _apply_set(data: dict, pm: LayeredPositionMap, expr: str, index: int) -> None:
-    from ..yamlio import resolve_core
+    from ..yamlio import MAX_DEPTH, NumberTooLong, input_error, number_too_long, resolve_core
 
     path, text, col, key_col = parse_set_path(expr, index)
-    value = resolve_core(text)
     source = _source(expr)
+    if len(path) > MAX_DEPTH:  # the same limit as for nesting in a file (yamlio)
+        raise input_error(f"nesting deeper than {MAX_DEPTH} levels", SourcePos(source, index, 1), rule="yaml-depth")
+    try:
+        value = resolve_core(text)
+    except NumberTooLong:
+        raise number_too_long(SourcePos(source, index, col)) from None
     if source == SET_FILE:
         _check_entries(data, path, index, expr)
     node = data

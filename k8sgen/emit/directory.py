@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ from typing import Iterable, Sequence
 
 from ..errors import K8sgenError, Problem, SourcePos
 from . import kustomize
+from .paths import NotRegular, entry_kind, read_entry
 
 MANIFEST = ".k8sgen-manifest.json"
 _TMP_MARK = ".k8sgen-new-"
@@ -68,6 +70,15 @@ def plan(path: str | Path, objects: Sequence, specs: Iterable[str] = ()) -> Plan
         if not _safe_file_name(name):
             unsafe.append(_unsafe_name_problem(o))
         files[name] = o.text
+    clashing = set(kustomize.collisions(names))
+    for name, o in zip(names, objects, strict=True):
+        if name in clashing:  # the same object twice: never drop one silently
+            unsafe.append(Problem(
+                message=f"{o.obj.get('kind')} {(o.obj.get('metadata') or {}).get('name')!r} would share the file {name} with another object",
+                rule="output-file-name",
+                pos=SourcePos(str(Path(path) / name), 0, 0),
+                hint="every object needs a file of its own; rename one of them",
+            ))
     if unsafe:
         raise K8sgenError(unsafe)
     files[kustomize.KUSTOMIZATION] = kustomize.kustomization_text(names)
@@ -102,19 +113,33 @@ class Record:
 
 
 def read_record(directory: Path) -> Record | None:
-    p = directory / MANIFEST
+    """The record in `directory`, never read through a symlink. It is repository content (a pull
+    request can edit it), so it is believed only for plain file names inside `directory`; the
+    specs it names are confined by the caller (commands/output.py)."""
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        raw = read_entry(directory / MANIFEST)
+        if raw is None:
+            return None
+        data = json.loads(raw.decode("utf-8"))
         files = data["files"]
-        if not isinstance(files, dict) or not all(isinstance(k, str) and "/" not in k and isinstance(v, str) for k, v in files.items()):
+        if not isinstance(files, dict):
             raise ValueError("files")
+        # A name that is no plain file name in DIR (`../x`, `/etc/x`, `.git`) is not believed:
+        # k8sgen never removes or overwrites anything through it.
+        files = {k: v for k, v in files.items() if isinstance(k, str) and _safe_file_name(k) and isinstance(v, str)}
         specs = [s for s in data.get("specs", []) if isinstance(s, str)]
         return Record(files, specs)
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, NotRegular, ValueError, KeyError, TypeError, AttributeError):
         # A broken record must not make us delete anything: treat every file as foreign.
         return Record({}, [])
+
+
+def _read(path: Path) -> bytes | None:
+    """A file's bytes; None when it is missing, is no regular file (never followed) or unreadable."""
+    try:
+        return read_entry(path)
+    except (OSError, NotRegular):
+        return None
 
 
 def _problem(directory: Path, name: str, message: str, rule: str, hint: str) -> Problem:
@@ -141,10 +166,8 @@ def conflicts(p: Planned, force: bool = False) -> list[Problem]:
             continue
         if force:
             continue
-        try:
-            current = sha256(f.read_bytes())
-        except OSError:
-            current = ""
+        data = _read(f)
+        current = "" if data is None else sha256(data)
         wanted = sha256(p.files[name].encode()) if name in p.files else None
         if current != rec.files[name] and current != wanted:  # a hand edit that the new output would lose
             out.append(_problem(d, name, "this generated file was edited by hand since k8sgen wrote it", "output-edited",
@@ -158,18 +181,11 @@ def changes(p: Planned) -> list[str]:
     rec = read_record(d) if d.is_dir() else None
     out = []
     for name, text in p.files.items():
-        f = d / name
-        try:
-            if f.read_bytes() != text.encode():
-                out.append(name)
-        except OSError:
+        if _read(d / name) != text.encode():
             out.append(name)
     if rec is not None:
-        out += [n for n in rec.files if n not in p.files and (d / n).exists()]
-    try:
-        if (d / MANIFEST).read_text(encoding="utf-8") != p.manifest_text():
-            out.append(MANIFEST)
-    except OSError:
+        out += [n for n in rec.files if n not in p.files and os.path.lexists(d / n)]
+    if _read(d / MANIFEST) != p.manifest_text().encode():
         out.append(MANIFEST)
     return sorted(set(out))
 
@@ -178,20 +194,25 @@ def diff(p: Planned) -> str:
     """A unified diff from what DIR holds to what k8sgen would write ('' when up to date)."""
     d = p.path
     rec = read_record(d) if d.is_dir() else None
-    names = sorted(set(p.files) | {n for n in (rec.files if rec else {}) if (d / n).exists()})
+    names = sorted(set(p.files) | {n for n in (rec.files if rec else {}) if os.path.lexists(d / n)})
     chunks = []
     for name in names:
         f = d / name
+        # Never through a symlink: a committed link to /proc/self/environ must not print it.
+        kind = entry_kind(f)
+        data = _read(f) if kind == "file" else None
         try:
-            old = f.read_text(encoding="utf-8")
-            old_label = f"a/{f}"
-        except (OSError, UnicodeDecodeError):
-            old, old_label = "", "/dev/null"
+            old = data.decode("utf-8") if data is not None else ""
+            old_label = f"a/{f}" if data is not None else "/dev/null" if kind is None else f"a/{f} ({kind}, not read)"
+        except UnicodeDecodeError:
+            old, old_label = "", f"a/{f} (not UTF-8, not shown)"
         new = p.files.get(name)
         new_label = f"b/{f}" if new is not None else "/dev/null"
         chunks.append(unified(old, new or "", old_label, new_label))
     out = "".join(chunks)
-    if not out and changes(p):
+    if not out and changes(p) and entry_kind(d / MANIFEST) not in (None, "file"):
+        out = f"--- a/{d / MANIFEST} ({entry_kind(d / MANIFEST)}, not read)\n+++ b/{d / MANIFEST}\n@@ record of generated files is not a regular file @@\n"
+    elif not out and changes(p):
         out = f"--- a/{d / MANIFEST}\n+++ b/{d / MANIFEST}\n@@ record of generated files is out of date @@\n"
     return out
 
@@ -266,7 +287,8 @@ def write(p: Planned, lock: bool = True) -> list[str]:
 def _fill(tmp: Path, target: Path, p: Planned) -> None:
     delay = float(os.environ.get(SLOW_WRITE_ENV) or 0)
     if target.exists():
-        os.chmod(tmp, target.stat().st_mode & 0o7777)
+        os.chmod(tmp, target.stat().st_mode & 0o7777)  # tmp is ours, new: it takes DIR's mode
+        _same_owner(target, tmp)
         rec = read_record(target) or Record({}, [])
         for entry in sorted(os.listdir(target)):
             if entry in p.files or entry == MANIFEST or (entry in rec.files and _is_plain_file(target / entry)):
@@ -302,10 +324,48 @@ def _link_tree(src: Path, dst: Path) -> None:
     elif src.is_dir():
         dst.mkdir()
         shutil.copystat(src, dst)
+        _same_owner(src, dst)
         for entry in os.listdir(src):
             _link_tree(src / entry, dst / entry)
     else:
         os.link(src, dst, follow_symlinks=False)
+
+
+def _same_owner(src: Path, dst: Path) -> None:
+    """A directory k8sgen re-creates in place of an existing one keeps that one's owner: run as
+    root (CI containers), the swap must not hand a user's directory over to root."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        st = os.lstat(src)
+        os.chown(dst, st.st_uid, st.st_gid, follow_symlinks=False)
+
+
+def leftovers(directory: Path) -> list[Path]:
+    """Temporary directories of runs that were killed (their process is gone) beside DIR."""
+    target = Path(os.path.realpath(directory))
+    parent = target.parent
+    try:
+        entries = sorted(os.listdir(parent))
+    except OSError:
+        return []
+    out = []
+    for entry in entries:
+        for mark in (_TMP_MARK, _OLD_MARK):
+            prefix = f".{target.name}{mark}"
+            if entry.startswith(prefix) and not _alive(entry[len(prefix):]):
+                out.append(parent / entry)
+    return out
+
+
+def _alive(pid: str) -> bool:
+    if not pid.isdigit() or len(pid) > 9:
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, another user's
+        return True
+    return True
 
 
 def _swap(tmp: Path, target: Path) -> None:
@@ -339,14 +399,36 @@ def _rename_exchange(a: Path, b: Path) -> bool:
 
 
 def _adopt_late_arrivals(old: Path, target: Path, p: Planned) -> None:
-    """A foreign file created in DIR while we were writing is now in the old tree: move it over."""
-    for entry in os.listdir(old):
-        if entry in p.files or entry == MANIFEST or (target / entry).exists() or (target / entry).is_symlink():
+    """Foreign files created, replaced or removed in DIR while we were writing happened in what
+    is now the old tree: carry them over, at any depth (`docs/new.md`), so none is lost or
+    reverted. The new tree holds hard links to the foreign files as they were when copied, so a
+    different inode (or none) in the old tree is a change made meanwhile."""
+    rec = read_record(old) or Record({}, [])
+    ours = set(p.files) | {MANIFEST} | {n for n in rec.files if _is_plain_file(old / n)}
+    _adopt_tree(old, target, ours)
+
+
+def _adopt_tree(old: Path, new: Path, skip: set) -> None:
+    old_entries = set(os.listdir(old))
+    for entry in sorted(old_entries - skip):
+        o, n = old / entry, new / entry
+        ost = os.lstat(o)
+        try:
+            nst = os.lstat(n)
+        except FileNotFoundError:
+            os.rename(o, n)  # created meanwhile
             continue
-        rec = read_record(old)
-        if rec and entry in rec.files:
-            continue
-        os.rename(old / entry, target / entry)
+        if stat.S_ISDIR(ost.st_mode) and stat.S_ISDIR(nst.st_mode):
+            _adopt_tree(o, n, set())
+        elif stat.S_ISLNK(ost.st_mode) and stat.S_ISLNK(nst.st_mode):
+            if os.readlink(o) != os.readlink(n):
+                os.replace(o, n)
+        elif (ost.st_ino, ost.st_dev) != (nst.st_ino, nst.st_dev) and not stat.S_ISDIR(nst.st_mode) and not stat.S_ISDIR(ost.st_mode):
+            os.replace(o, n)  # replaced meanwhile (an editor's save is a rename)
+    for entry in sorted(set(os.listdir(new)) - old_entries - skip):
+        n = new / entry
+        if not stat.S_ISDIR(os.lstat(n).st_mode):
+            os.unlink(n)  # a foreign file deleted meanwhile stays deleted
 
 
 def _remove_leftovers(parent: Path, name: str) -> None:

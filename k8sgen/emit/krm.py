@@ -28,6 +28,10 @@ API_VERSION = "k8sgen.dev/v1alpha1"
 KIND = "K8sGen"
 RESOURCE_LIST_VERSIONS = ("config.kubernetes.io/v1", "config.kubernetes.io/v1beta1")
 _ALLOWED_KEYS = {"apiVersion", "kind", "metadata", "spec", "specFile", "kubeVersion", "strict"}
+# kustomize's own opt-out (`--load-restrictor LoadRestrictionsNone`) is not passed to plugins: the
+# user says the same to k8sgen in its environment. The config itself cannot: it is repository content.
+LOAD_RESTRICTOR_ENV = "K8SGEN_LOAD_RESTRICTOR"
+LOAD_RESTRICTIONS_NONE = "LoadRestrictionsNone"
 
 
 @dataclass
@@ -46,6 +50,8 @@ def parse_resource_list(text: str) -> tuple[dict, Document] | None:
     try:
         docs = yamlio.load_documents(text, "<stdin>", mode="k8s")
     except K8sgenError:
+        if "ResourceList" in text:
+            raise  # meant as one (a limit, a bad character): say what is wrong with it, where
         return None
     if len(docs) != 1 or not isinstance(docs[0].data, dict) or docs[0].data.get("kind") != "ResourceList":
         return None
@@ -95,10 +101,67 @@ def read_config(config_doc: Document, prefix: tuple = (), base_dir: str = ".") -
         files = [files] if isinstance(files, str) else files
         if not isinstance(files, list) or not files or not all(isinstance(f, str) and f for f in files):
             raise _config_error("specFile is a path, or a list of paths merged in order", config_doc, prefix + ("specFile",))
-        layers = [pipeline.spec_document(os.path.join(base_dir, f) if base_dir != "." else f) for f in files]
+        root = kustomization_root()
+        layers = []
+        for i, f in enumerate(files):
+            where = prefix + ("specFile",) + ((i,) if isinstance(config["specFile"], list) else ())
+            path = os.path.join(base_dir, f) if base_dir != "." else f if root == "." or os.path.isabs(f) else os.path.join(root, f)
+            _check_load_restrictions(path, f, root, config_doc, where)
+            layers.append(_guarded_spec(pipeline.spec_document(path)))
         docs = [layers[0] if len(layers) == 1 else merge(layers)]
     kube = config.get("kubeVersion")
-    return Config(docs, None if kube is None else str(kube), bool(config.get("strict", False)))
+    if kube is not None:
+        from ..validate.k8s_schema import normalize_version
+
+        try:
+            normalize_version(str(kube))
+        except K8sgenError as e:  # the version is in the config: point there, not at `<input>`
+            from dataclasses import replace
+
+            raise K8sgenError([replace(p, pos=config_doc.locate(prefix + ("kubeVersion",))) for p in e.problems], EXIT_USAGE) from None
+    strict = config.get("strict", False)
+    if not isinstance(strict, bool):
+        # `strict: "false"` is text, and bool("false") is True: refuse, like kustomize's own fields.
+        raise _config_error(f"strict must be true or false, got {strict!r}", config_doc, prefix + ("strict",))
+    return Config(docs, None if kube is None else str(kube), strict)
+
+
+def kustomization_root() -> str:
+    """The kustomization's directory: kustomize names it for exec plugins and runs KRM functions in it."""
+    return os.environ.get("KUSTOMIZE_PLUGIN_CONFIG_ROOT") or "."
+
+
+def _check_load_restrictions(path: str, written: str, root: str, config_doc: Document, where: tuple) -> None:
+    """kustomize's LoadRestrictionsRootOnly: a file the config names is under the kustomization
+    root, symlinks resolved, unless the user lifted that in the environment."""
+    from .paths import is_inside
+
+    if os.environ.get(LOAD_RESTRICTOR_ENV) == LOAD_RESTRICTIONS_NONE:
+        return
+    if "\0" in written or not is_inside(path, root):
+        raise _config_error(
+            f"specFile {written!r} is not under the kustomization root {os.path.realpath(root)}",
+            config_doc, where,
+            f"keep spec files beside the kustomization, or set {LOAD_RESTRICTOR_ENV}={LOAD_RESTRICTIONS_NONE} (as kustomize's --load-restrictor)",
+        )
+
+
+def _guarded_spec(doc: Document) -> Document:
+    """A spec file named by a config: a file that is no mapping of spec keys is refused without
+    showing anything of it, and of unknown keys only the first is named (the config is not the
+    user's command line, and the messages may end up in a CI log)."""
+    from ..spec_schema import spec_schema
+
+    data = doc.data
+    allowed = set(spec_schema().get("properties", {}))
+    if isinstance(data, dict) and data and not set(data) & allowed:
+        raise K8sgenError(Problem(message="this file is not a k8sgen spec: none of its top-level keys is a spec key", rule="spec-not-mapping",
+                                  pos=SourcePos(doc.file, 0, 0), hint="allowed keys: " + ", ".join(sorted(allowed))), EXIT_USAGE)
+    unknown = [k for k in data if k not in allowed] if isinstance(data, dict) else []
+    if unknown:
+        raise K8sgenError(Problem(message=f"unknown key {unknown[0]!r}", rule="spec-unknown-key", pos=doc.locate((unknown[0],), key=True),
+                                  hint="allowed keys: " + ", ".join(sorted(allowed))), EXIT_USAGE)
+    return doc
 
 
 def unpositioned_name(config: dict) -> str:
@@ -164,7 +227,9 @@ def user_config(config: dict) -> Document | None:
     None (an inline generator in the kustomization, or no kustomization found)."""
     from .. import yamlio
 
-    root = os.environ.get("KUSTOMIZE_PLUGIN_CONFIG_ROOT") or "."
+    from .paths import is_inside
+
+    root = kustomization_root()
     name = (config.get("metadata") or {}).get("name") if isinstance(config.get("metadata"), dict) else None
     for kname in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
         kpath = os.path.join(root, kname)
@@ -173,16 +238,16 @@ def user_config(config: dict) -> Document | None:
     else:
         return None
     try:
-        import yaml
-
-        with open(kpath, encoding="utf-8") as f:
-            kust = yaml.safe_load(f)
+        # Through k8sgen's own loader: its depth, alias and size limits hold for this file too.
+        text, _ = yamlio.read_text(kpath)
+        kdocs = yamlio.load_documents(text, kpath, mode="k8s")
+        kust = kdocs[0].data if len(kdocs) == 1 else None
         entries = [e for key in ("generators", "transformers", "validators") for e in (kust.get(key) or []) if isinstance(e, str) and "\n" not in e]
-    except (OSError, yaml.YAMLError, AttributeError, TypeError):
+    except (K8sgenError, AttributeError, TypeError):
         return None
     for e in entries:
         path = os.path.normpath(os.path.join(root, e))
-        if not os.path.isfile(path):
+        if not os.path.isfile(path) or not is_inside(path, root):
             continue
         display = _display(path, root)
         try:

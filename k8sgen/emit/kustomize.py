@@ -7,6 +7,8 @@ convention (one object per file, `<group>_<version>_<kind>_<name>.yaml`) just wo
 
 from __future__ import annotations
 
+import hashlib
+import unicodedata
 from typing import Iterable, Sequence
 
 KUSTOMIZATION = "kustomization.yaml"
@@ -34,7 +36,39 @@ def file_names(objects: Sequence[dict]) -> list[str]:
         ns = _namespace(o)
         name = base_name(o)
         out.append(f"{ns.lower()}_{name}" if several and ns else name)
+    return _disambiguate(out, objects)
+
+
+def fold(name: str) -> str:
+    """The key under which a case-insensitive (or normalizing) file system sees a name."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFKD", name).casefold())
+
+
+def _disambiguate(names: list[str], objects: Sequence[dict]) -> list[str]:
+    """kustomize lower-cases names, so `Role/Admin` and `Role/admin` (or names that differ only
+    by Unicode case folding, `ß`/`ss`) would share one file and one object would be lost. Each
+    object in such a group gets a suffix from its exact identity instead: deterministic, and
+    independent of the other objects' order."""
+    groups: dict = {}
+    for i, n in enumerate(names):
+        groups.setdefault(fold(n), []).append(i)
+    out = list(names)
+    for members in groups.values():
+        if len(members) > 1:
+            for i in members:
+                o = objects[i]
+                meta = o.get("metadata") or {}
+                ident = "\0".join(str(x) for x in (o.get("apiVersion", ""), o.get("kind", ""), meta.get("namespace") or "", meta.get("name", "")))
+                out[i] = names[i][: -len(".yaml")] + "-" + hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest()[:8] + ".yaml"
     return out
+
+
+def collisions(names: list[str]) -> list[str]:
+    """Names that still share a file after disambiguation (two identical objects)."""
+    seen: dict = {}
+    for n in names:
+        seen.setdefault(fold(n), []).append(n)
+    return [n for group in seen.values() if len(group) > 1 for n in group]
 
 
 def kustomization_text(resources: Iterable[str]) -> str:
@@ -45,5 +79,9 @@ def kustomization_text(resources: Iterable[str]) -> str:
         "kind: Kustomization",
         "resources:",
     ]
-    lines += [f"- {r}" for r in sorted(resources)]
+    from .. import yamltext
+
+    # Object names may hold `#`, `: ` or quotes (RBAC names allow almost anything): written by
+    # the one YAML writer, like every other value.
+    lines += [f"- {yamltext.scalar(r)}" for r in sorted(resources)]
     return "\n".join(lines) + "\n"

@@ -126,6 +126,7 @@ def validate_manifests(
             # cares about (requests from limits) it reads itself.
             found.extend(rules.check(defaults.apply(m.obj), ctx))
             found.extend(lint.check(m.obj, ctx))
+        found.extend(_size_problems(m.obj))
         out.extend(_finish(m, p) for p in found if not is_ignored(p, m.ignore))
     by_obj = {id(m.obj): m for m in manifests}
     for p, obj in references.check(ctx):
@@ -135,6 +136,29 @@ def validate_manifests(
         elif not is_ignored(p, m.ignore):
             out.append(_finish(m, p))
     return out
+
+
+# The API server refuses a request body over 3 MiB (genericapiserver's MaxRequestBodyBytes,
+# 3 * 1024 * 1024, "413 Request Entity Too Large"); etcd's default request limit is 1.5 MiB
+# (--max-request-bytes 1572864), which the stored (protobuf) object must fit too.
+MAX_REQUEST_BYTES = 3 * 1024 * 1024
+ETCD_REQUEST_BYTES = 1572864
+
+
+def _size_problems(obj: dict) -> list[Problem]:
+    import json
+
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    size = len(text.encode("utf-8", "surrogatepass")) if len(text) * 4 > ETCD_REQUEST_BYTES else 0
+    if size <= ETCD_REQUEST_BYTES:
+        return []
+    # kubectl's JSON escapes <, > and & (Go's HTML-safe encoding): 6 bytes each.
+    size += 5 * sum(text.count(c) for c in "<>&")
+    if size > MAX_REQUEST_BYTES:
+        return [Problem(message=f"the object is {size:,} bytes as JSON; the API server refuses requests over {MAX_REQUEST_BYTES:,} bytes (3 MiB)",
+                        rule="object-too-large", hint="move large data into a volume or image; ConfigMaps and Secrets hold at most 1 MiB")]
+    return [Problem(message=f"the object is {size:,} bytes as JSON; etcd refuses requests over {ETCD_REQUEST_BYTES:,} bytes (1.5 MiB) by default",
+                    rule="object-too-large", severity="warning", hint="move large data into a volume or image")]
 
 
 def _finish(m: Manifest, p: Problem) -> Problem:

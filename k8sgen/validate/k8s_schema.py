@@ -62,7 +62,9 @@ def normalize_version(version: str) -> str:
     """`1.37`, `v1.37` or `1.37.2` -> `1.37`; an unsupported version is a usage error."""
     text = str(version).strip().lstrip("v")
     parts = text.split(".")
-    if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit():
+    # ASCII digits only (`"²".isdigit()` is true, `int("²")` fails), and few of them (`int()` of
+    # thousands of digits is refused, or slow).
+    if len(parts) >= 2 and all(p.isascii() and p.isdigit() and len(p) <= 9 for p in parts[:2]):
         short = f"{int(parts[0])}.{int(parts[1])}"
         if short in SUPPORTED_VERSIONS:
             return short

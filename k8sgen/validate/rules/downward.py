@@ -95,7 +95,7 @@ def _divisor_problem(rid: str, resource: str, divisor: object, path: tuple) -> O
         return None
     q = quantity.parse(divisor)
     if q is None:
-        return invalid(rid, path + ("divisor",), divisor, quantity.PARSE_ERROR)
+        return invalid(rid, path + ("divisor",), divisor, quantity.error_message(divisor))
     if q.value == 0:
         return None
     text = quantity.canonical(q)

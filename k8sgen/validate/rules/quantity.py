@@ -39,10 +39,35 @@ def parse(text: object) -> Optional[Quantity]:
     return _parse_text(text)
 
 
+# k8sgen's own bounds (docs/errors.md, `quantity-too-large`): the API server keeps any decimal
+# quantity exactly, but one past 10^1000 (or with more digits than that) is no resource amount,
+# and exact arithmetic on it would cost time and memory without bound ("1e99999999").
+MAX_DIGITS = 1000
+LIMIT_ERROR = f"k8sgen handles quantities below 1e{MAX_DIGITS} with at most {MAX_DIGITS} significant digits"
+_MAX_ALLOWED = Fraction(2**63 - 1)  # resource.maxAllowed: BinarySI amounts are capped there
+_NANO = Fraction(1, 10**9)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def error_message(text: object) -> str:
+    """Why `parse(text)` is None: the server's own message, or k8sgen's limit."""
+    try:
+        if isinstance(text, str) and text:
+            _parse_text.__wrapped__(text, strict=True)
+    except _TooLarge:
+        return LIMIT_ERROR
+    return PARSE_ERROR
+
+
 @lru_cache(maxsize=4096)
-def _parse_text(text: str) -> Optional[Quantity]:
+def _parse_text(text: str, strict: bool = False) -> Optional[Quantity]:
     # Memoized: a set of objects repeats the same few quantities (100m, 64Mi) thousands of
     # times, and a Quantity (a Fraction and a name) is immutable.
+    # Like resource.ParseQuantity, in time linear in the text: digits are counted before any
+    # number is built, the exponent is bounded before any power is taken.
     m = re.match(r"([+-]?[0-9.]*)(.*)\Z", text, re.DOTALL)  # any text, newlines too
     assert m
     number, suffix = m.group(1), m.group(2)
@@ -50,16 +75,49 @@ def _parse_text(text: str) -> Optional[Quantity]:
     if not num or not (num.group(2) or num.group(3)):
         return None
     sign = -1 if num.group(1) == "-" else 1
-    whole, frac = num.group(2) or "0", num.group(3) or ""
-    value = Fraction(int(whole + frac), 10 ** len(frac)) * sign
+    whole, frac = num.group(2) or "", num.group(3) or ""
     if suffix in _BINARY:
-        return Quantity(value * 2 ** _BINARY[suffix], "BinarySI")
-    if suffix in _DECIMAL:
-        return Quantity(value * Fraction(10) ** _DECIMAL[suffix], "DecimalSI")
-    e = _EXPONENT.match(suffix)
-    if e:
-        return Quantity(value * Fraction(10) ** int(e.group(1)), "DecimalExponent")
-    return None
+        base, exp, fmt = 2, _BINARY[suffix], "BinarySI"
+    elif suffix in _DECIMAL:
+        base, exp, fmt = 10, _DECIMAL[suffix], "DecimalSI"
+    else:
+        e = _EXPONENT.match(suffix)
+        if not e:
+            return None
+        text_exp = e.group(1)
+        magnitude = text_exp.lstrip("+-").lstrip("0") or "0"
+        parsed = int(magnitude) * (-1 if text_exp.startswith("-") else 1) if len(magnitude) <= 19 else None
+        if parsed is None or parsed not in range(-(2**63), 2**63):
+            return None  # strconv.ParseInt(s, 10, 64) fails: ErrSuffix
+        # ...and the server keeps int32(parsed): the exponent wraps around.
+        base, exp, fmt = 10, (parsed + 2**31) % 2**32 - 2**31, "DecimalExponent"
+    # digits * 10^scale, with leading and trailing zeros taken out before any int is built.
+    digits = (whole + frac).lstrip("0")
+    scale = -len(frac)
+    stripped = digits.rstrip("0")
+    scale += len(digits) - len(stripped)
+    digits = stripped
+    if not digits:
+        return Quantity(Fraction(0), fmt)
+    if base == 10:
+        scale += exp
+    if len(digits) > MAX_DIGITS or len(digits) + scale > MAX_DIGITS:
+        if strict:
+            raise _TooLarge
+        return None
+    if scale < -9 - len(digits):
+        value = _NANO  # far below 1n: the server rounds any non-zero amount up to 1n
+    else:
+        value = Fraction(int(digits)) * Fraction(10) ** scale
+        if base == 2:
+            value *= 2**exp
+        if value.denominator != 1:
+            value = Fraction(-(-value.numerator * 10**9 // value.denominator), 10**9)  # round up to 1n
+    if fmt == "BinarySI":
+        value = min(value, _MAX_ALLOWED)
+        if value < 1:
+            fmt = "DecimalSI"
+    return Quantity(value * sign, fmt)
 
 
 def canonical(q: Quantity) -> str:

@@ -83,7 +83,7 @@ def check_resources(obj: dict, ctx: object) -> Iterator[Problem]:
                     yield invalid(rid, p, name, msg, hint="use cpu, memory, ephemeral-storage, hugepages-<size>, or an extended resource like example.com/gpu")
                 q = quantity.parse(raw)
                 if q is None:
-                    yield invalid(rid, p, raw, quantity.PARSE_ERROR, hint="write quantities like 500m, 1.5, 128Mi or 1G")
+                    yield invalid(rid, p, raw, quantity.error_message(raw), hint="write quantities like 500m, 1.5, 128Mi or 1G")
                     continue
                 parsed[section][name] = q
                 if q.value < 0:

@@ -136,7 +136,7 @@ def check_volume_source(obj: dict, ctx: object) -> Iterator[Problem]:
             if size is not None:
                 q = quantity.parse(size)
                 if q is None:
-                    yield invalid(rid, sp + ("sizeLimit",), size, quantity.PARSE_ERROR)
+                    yield invalid(rid, sp + ("sizeLimit",), size, quantity.error_message(size))
                 elif q.value < 0:
                     yield forbidden(rid, sp + ("sizeLimit",), "SizeLimit field must be a valid resource quantity")
         elif kind == "gitRepo":
