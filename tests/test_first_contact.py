@@ -51,6 +51,7 @@ def test_init_into_a_directory_gives_the_documented_repository_layout(tmp_path):
     # manifests land in manifests/ at the top, beside specs/, not in specs/manifests/.
     docs = (Path(__file__).resolve().parent.parent / "docs" / "ecosystem.md").read_text(encoding="utf-8")
     assert "# specs/web.k8sgen.yaml\noutputDir: ../manifests/web\n" in docs
+    (tmp_path / ".git").mkdir()  # a repository: outputDir may leave specs/ but not the work tree
     r = k8sgen_cmd("init", "api-access", "specs/", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     spec = tmp_path / "specs" / "api-access.k8sgen.yaml"
@@ -59,6 +60,16 @@ def test_init_into_a_directory_gives_the_documented_repository_layout(tmp_path):
     assert k8sgen_cmd("render", "specs/api-access.k8sgen.yaml", "--write", cwd=tmp_path).returncode == 0
     assert (tmp_path / "manifests" / "api-access" / "kustomization.yaml").is_file()
     assert not (tmp_path / "specs" / "manifests").exists()
+
+
+def test_init_outside_a_repository_keeps_the_manifests_beside_the_spec(tmp_path):
+    # Without a git work tree a spec's outputDir is confined to its own directory (docs/security.md),
+    # so the starter must not point above it: it renders at once, as every starter does.
+    r = k8sgen_cmd("init", "api-access", "specs/", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "outputDir: manifests/api-access\n" in (tmp_path / "specs" / "api-access.k8sgen.yaml").read_text()
+    assert k8sgen_cmd("render", "specs/api-access.k8sgen.yaml", "--write", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "specs" / "manifests" / "api-access" / "kustomization.yaml").is_file()
 
 
 def test_init_never_overwrites(tmp_path):

@@ -98,8 +98,8 @@ def test_set_and_krm_carry_line_breaks_exactly(name, tmp_path):
     value = f"a\nb{BREAKS[name]}{INJECTED}"
     spec = tmp_path / "spec.yaml"
     spec.write_text(POD)
-    # --set takes the value as written on the command line (YAML 1.2 core scalar: text).
-    ran = run_cli("render", str(spec), "--set", f"pods.web.env.V={value}")
+    # --set-new (adding the env var) takes the value as written on the command line (YAML 1.2 core scalar: text).
+    ran = run_cli("render", str(spec), "--set-new", f"pods.web.env.V={value}")
     assert ran.code == 0, ran
     pod = _pod(list(yaml.safe_load_all(ran.out)))
     assert pod["spec"]["containers"][0]["env"] == [{"name": "V", "value": value}] and "hostNetwork" not in pod["spec"]

@@ -198,3 +198,18 @@ def test_files_created_or_replaced_during_a_write_are_kept(tmp_path):
     assert not (d / "docs" / "gone.md").exists()
     assert (d / "late.md").read_text() == "late" and (d / "top.md").read_text() == "top"
     assert (d / "v1_serviceaccount_pod-reader.yaml").is_file()
+
+
+def test_check_of_a_spec_with_secrets_never_reads_through_a_symlink(tmp_path):
+    """The --check diff that redacts Secret values goes through the same reader as every other
+    (it once read files itself and followed links)."""
+    from k8sgen.emit import directory, redact
+
+    d = tmp_path / "out"
+    d.mkdir()
+    secret = tmp_path / "environ"
+    secret.write_text("CI_TOKEN=hunter2\n")
+    (d / "v1_secret_db.yaml").symlink_to(secret)
+    planned = directory.Planned(path=d, files={"v1_secret_db.yaml": "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\ndata: {pw: eA==}\n"})
+    out = redact.directory_diff(planned)
+    assert "hunter2" not in out and "(symlink, not read)" in out

@@ -38,12 +38,20 @@ def output_dir(path: Path) -> str:
     """The starter's outputDir: `manifests/NAME` at the top of the directory init runs in (the
     repository layout of docs/ecosystem.md: specs/web.k8sgen.yaml -> ../manifests/web), written
     relative to the spec; beside the spec when it is written outside that directory."""
+    from ..emit.paths import is_inside, repository_root
+
     top = Path.cwd().resolve()
     where = path.parent.resolve()
     name = object_name(path)
     if where != top and top not in where.parents:
         return f"manifests/{name}"
-    return Path(os.path.relpath(top / "manifests" / name, where)).as_posix()
+    target = top / "manifests" / name
+    # An outputDir must stay in the spec's repository (docs/security.md); outside a git work
+    # tree that is the spec's own directory, so the manifests go beside the spec.
+    if not is_inside(target, repository_root(where)):
+        return f"manifests/{name}"
+    return Path(os.path.relpath(target, where)).as_posix()
+
 
 
 def starter_text(story: str, path: Path, schema_ref: str) -> str:

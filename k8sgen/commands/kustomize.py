@@ -108,12 +108,15 @@ def _run_legacy(config_file: str, stdin_text: str, kube_version, strict, out: Te
     # never sees: positions come from the user's generator file, or problems name the generator.
     own = krm.user_config(config) if config else None
     config_doc = Document(docs[0].data, own.positions) if own is not None else docs[0]
+    # Run by kustomize (which names the kustomization root), the file is its copy; run by hand,
+    # it is the user's own generator file, and its positions are the ones to show.
+    transport = name if os.environ.get("KUSTOMIZE_PLUGIN_CONFIG_ROOT") else None
     try:
         cfg = krm.read_config(config_doc)
         result, failing = _render(cfg, kube_version, strict)
     except K8sgenError as e:
-        raise K8sgenError(krm.reposition(e.problems, config, transport=name), e.exit_code) from None
-    report.write(krm.reposition(result.problems, config, transport=name), "parsable", err)
+        raise K8sgenError(krm.reposition(e.problems, config, transport=transport), e.exit_code) from None
+    report.write(krm.reposition(result.problems, config, transport=transport), "parsable", err)
     if failing:
         return EXIT_INVALID
     body = stream_text(result.objects)

@@ -26,7 +26,7 @@ import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from ..errors import K8sgenError, Problem, SourcePos
 from . import kustomize
@@ -190,8 +190,10 @@ def changes(p: Planned) -> list[str]:
     return sorted(set(out))
 
 
-def diff(p: Planned) -> str:
-    """A unified diff from what DIR holds to what k8sgen would write ('' when up to date)."""
+def diff(p: Planned, unified: Callable[[str, str, str, str], str] | None = None) -> str:
+    """A unified diff from what DIR holds to what k8sgen would write ('' when up to date);
+    `unified` makes each file's diff (emit/redact.py's hides Secret values)."""
+    unified = unified or plain_unified
     d = p.path
     rec = read_record(d) if d.is_dir() else None
     names = sorted(set(p.files) | {n for n in (rec.files if rec else {}) if os.path.lexists(d / n)})
@@ -217,7 +219,7 @@ def diff(p: Planned) -> str:
     return out
 
 
-def unified(old: str, new: str, old_label: str, new_label: str) -> str:
+def plain_unified(old: str, new: str, old_label: str, new_label: str) -> str:
     lines = list(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), old_label, new_label))
     return "".join(l if l.endswith("\n") else l + "\n\\ No newline at end of file\n" for l in lines)
 

@@ -64,7 +64,7 @@ def redact_stream(text: str) -> str:
 
 def unified(old: str, new: str, old_label: str, new_label: str) -> str:
     """A unified diff of two YAML streams with Secret values redacted on both sides."""
-    from .directory import unified as plain
+    from .directory import plain_unified as plain
 
     r_old, r_new = redact_stream(old), redact_stream(new)
     if r_old == r_new and old != new:
@@ -73,24 +73,8 @@ def unified(old: str, new: str, old_label: str, new_label: str) -> str:
 
 
 def directory_diff(p) -> str:
-    """`emit.directory.diff` with Secret values redacted: what `--check` prints."""
+    """`emit.directory.diff` with Secret values redacted: what `--check` prints (through the same
+    reader, which never follows a symlink)."""
     from . import directory
 
-    d = p.path
-    rec = directory.read_record(d) if d.is_dir() else None
-    names = sorted(set(p.files) | {n for n in (rec.files if rec else {}) if (d / n).exists()})
-    chunks = []
-    for name in names:
-        f = d / name
-        try:
-            old = f.read_text(encoding="utf-8")
-            old_label = f"a/{f}"
-        except (OSError, UnicodeDecodeError):
-            old, old_label = "", "/dev/null"
-        new = p.files.get(name)
-        new_label = f"b/{f}" if new is not None else "/dev/null"
-        chunks.append(unified(old, new or "", old_label, new_label))
-    out = "".join(chunks)
-    if not out and directory.changes(p):
-        out = f"--- a/{d / directory.MANIFEST}\n+++ b/{d / directory.MANIFEST}\n@@ record of generated files is out of date @@\n"
-    return out
+    return directory.diff(p, unified)
