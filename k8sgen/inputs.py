@@ -7,7 +7,7 @@ as a regular expression searched in the path (kubeconform's -ignore-filename-pat
 glob matched against the whole path, any trailing part of it or any one directory name
 (`testdata`, `*.tpl`, `**/invalid/*`). Paths use `/` and are matched as they are printed
 (relative to the directory given). Ignore patterns apply to named files too, so a pre-commit hook
-with `args: [--ignore, testdata]` leaves the fixtures out. A file named twice is read once.
+with `entry: k8sgen validate --ignore testdata --` leaves the fixtures out. A file named twice is read once.
 """
 
 from __future__ import annotations

@@ -183,7 +183,9 @@ def read_text(path: str, stdin_name: str = "<stdin>") -> tuple[str, str]:
         if not path:  # Path("") is ".", which would be reported as a directory
             raise input_error("the path is empty", SourcePos('""', 0, 0), hint="name a spec file, or '-' to read from stdin", rule="input-missing")
         if not p.exists():
-            raise input_error("no such file", SourcePos(path, 0, 0), hint="check the path; use '-' to read from stdin", rule="input-missing")
+            hint = ("it looks like an option, but it stands after `--` (or in a pre-commit hook's args:), where everything is a file name; "
+                    "put options before the `--` (in a hook, override `entry:`)") if path.startswith("--") else "check the path; use '-' to read from stdin"
+            raise input_error("no such file", SourcePos(path, 0, 0), hint=hint, rule="input-missing")
         if p.is_dir():
             raise input_error("is a directory, not a file", SourcePos(path, 0, 0), hint="name the spec files inside it, e.g. DIR/*.yaml", rule="input-directory")
         try:

@@ -51,7 +51,7 @@ def test_help_has_whole_summaries_and_no_type_labels(command):
         (["render", "x.yaml", "--strict=1"],
          "k8sgen: error: --strict takes no value (usage)\n  hint: write just --strict; `k8sgen render --help` lists every option\n"),
         (["lnit"], "k8sgen: error: unknown command 'lnit' (usage)\n"
-                   "  hint: did you mean 'init'? commands: render, validate, schema, version, init, kustomize-plugin, kustomize\n"),
+                   "  hint: did you mean 'init'? commands: render, validate, schema, version, import, init, kustomize-plugin, kustomize\n"),
         (["version", "extra"], "k8sgen: error: unexpected argument extra (usage)\n  hint: usage: k8sgen version [OPTIONS]\n"),
         (["render"], "k8sgen: error: no spec given (usage)\n  hint: name spec files (k8sgen render app.yaml), or layers with -f\n"),
         (["kustomize", "install-plugin", "--plugin-home"],
@@ -88,3 +88,13 @@ def test_install_plugin_help_lists_every_plugin_home_the_docs_list():
     helptext = " ".join(run_cli("kustomize", "install-plugin", "--help").out.split())
     for home in homes:
         assert home in helptext, home
+
+
+def test_an_option_after_the_double_dash_is_named_as_such(tmp_path, monkeypatch):
+    # pre-commit hooks end their entry in `--` (docs/security.md): an option a user puts in
+    # `args:` arrives as a file name, and the message says why.
+    monkeypatch.chdir(tmp_path)
+    ran = run_cli("validate", "--", "--ignore", "testdata")
+    assert ran.code == 2
+    assert "--ignore: error: no such file (input-missing)" in ran.err
+    assert "it looks like an option, but it stands after `--`" in ran.err

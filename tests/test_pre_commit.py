@@ -287,7 +287,11 @@ def test_a_realistic_repository_passes_the_validate_hook(project, hook_repo, sha
         return subprocess.run([*_pre_commit(), "run", "--all-files", "--color", "never"], cwd=project,
                               capture_output=True, text=True, env=e, timeout=900)
 
-    r = run("    args: [--ignore, testdata]\n")
+    r = run("    exclude: (^|/)testdata/\n")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert re.search(r"k8sgen validate\.+Passed", r.stdout)
+    # Options go in an overridden entry, before its `--` (args: would be file names).
+    r = run("    entry: k8sgen validate --ignore testdata --\n")
     assert r.returncode == 0, r.stdout + r.stderr
     assert re.search(r"k8sgen validate\.+Passed", r.stdout)
     r = run("")

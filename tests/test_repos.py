@@ -266,7 +266,7 @@ def test_ignore_patterns_as_regex_and_glob():
     for pattern in ("testdata", "tests/repos/testdata/.*", "*/testdata/*", "invalid"):
         ran = run_cli("validate", str(REPOS), "--ignore", pattern)
         assert ran.code == 0 and "testdata" not in ran.err.replace("--ignore", ""), (pattern, ran)
-    # Named files are left out too: what pre-commit passes with `args: [--ignore, testdata]`.
+    # Named files are left out too: what a pre-commit hook passes with `entry: k8sgen validate --ignore testdata --`.
     bad = str(REPOS / "testdata/invalid/service-bad-port.yaml")
     ran = run_cli("validate", bad, "--ignore", "testdata")
     assert ran.code == 0 and ran.err.endswith("; 1 file skipped (ignored by --ignore 1); 0 errors, 0 warnings\n")
