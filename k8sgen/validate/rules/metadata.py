@@ -38,6 +38,9 @@ NAME_RULES: dict[str, tuple[NameFn, str]] = {
     "ConfigMap": (formats.name_is_dns_subdomain, "a DNS-1123 subdomain"),
     "Secret": (formats.name_is_dns_subdomain, "a DNS-1123 subdomain"),
     "Namespace": (formats.name_is_dns_label, "a DNS-1123 label"),
+    # ValidateStatefulSetName is NameIsDNSLabel (apps/validation): each pod is named NAME-ORDINAL
+    # and gets a DNS name through the headless Service.
+    "StatefulSet": (formats.name_is_dns_label, "a DNS-1123 label (its pods are named NAME-0, NAME-1, ...)"),
     "Role": (formats.name_is_path_segment, "a path segment: not '.' or '..', no '/' or '%'"),
     "RoleBinding": (formats.name_is_path_segment, "a path segment: not '.' or '..', no '/' or '%'"),
     "ClusterRole": (formats.name_is_path_segment, "a path segment: not '.' or '..', no '/' or '%'"),
@@ -48,7 +51,7 @@ NAME_RULES: dict[str, tuple[NameFn, str]] = {
 # admissionregistration, apiextensions).
 for _kind in (
     "ReplicationController", "PodTemplate", "PersistentVolume", "PersistentVolumeClaim", "Node",
-    "LimitRange", "ResourceQuota", "Event", "Deployment", "ReplicaSet", "DaemonSet", "StatefulSet",
+    "LimitRange", "ResourceQuota", "Event", "Deployment", "ReplicaSet", "DaemonSet",
     "ControllerRevision", "Job", "CronJob", "Ingress", "IngressClass", "NetworkPolicy",
     "PodDisruptionBudget", "StorageClass", "CSIDriver", "VolumeAttachment", "PriorityClass",
     "RuntimeClass", "HorizontalPodAutoscaler", "Lease", "MutatingWebhookConfiguration",
