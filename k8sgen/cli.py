@@ -243,6 +243,11 @@ def init(
       kubectl kustomize manifests/web
       k8sgen init api-access specs/reader.k8sgen.yaml --schema https://example.com/k8sgen.schema.json
     """
+    if story is None:  # some typer releases hand a missing required argument on as None
+        import click
+
+        ctx = click.get_current_context()
+        raise click.MissingParameter(ctx=ctx, param=next(p for p in ctx.command.params if p.name == "story"))
     from .commands import init as cmd
 
     return cmd.run(story, path, schema)

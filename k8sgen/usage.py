@@ -39,13 +39,23 @@ COMMAND = {"path": "k8sgen"}  # the command being parsed, set by cli.run for err
 
 
 def _usage_line(e) -> str:
+    """`k8sgen CMD [OPTIONS] ARG...`, built here from the command's parameters: click and typer
+    word and shape their own usage line differently from release to release."""
     ctx = getattr(e, "ctx", None)
-    try:
-        usage = ctx.get_usage() if ctx is not None else ""
-    except Exception:  # pragma: no cover - only for a context that cannot describe itself
-        usage = ""
-    usage = " ".join(usage.split())
-    return usage[len("Usage: "):] if usage.startswith("Usage: ") else usage
+    command = getattr(ctx, "command", None)
+    if command is None:
+        return ""
+    parts = [_command_path(e)]
+    params = list(getattr(command, "params", None) or [])
+    parts.append("[OPTIONS]")  # every command has at least --help
+    if getattr(command, "commands", None):
+        parts.append("COMMAND [ARGS]...")
+    for p in params:
+        if getattr(p, "param_type_name", "") != "argument":
+            continue
+        word = _option_name(p) + ("..." if getattr(p, "nargs", 1) == -1 else "")
+        parts.append(word if getattr(p, "required", False) else f"[{word}]")
+    return " ".join(parts)
 
 
 def problem(e) -> Problem:

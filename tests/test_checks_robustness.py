@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_lint import CASES as LINT_CASES
 from test_references import CASES as REF_CASES
@@ -61,6 +61,13 @@ def broken_sets(draw):
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(broken_sets(), st.sampled_from(["baseline", "recommended", "restricted"]))
+# Found by hypothesis 6.100 (CI's oldest run): a volume or mount named by a list in host-path lint.
+@example([{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"}, "spec": {
+    "volumes": [{"name": [], "hostPath": {"path": "/var/log"}}, {"name": "etcd", "hostPath": {"path": "/etc/kubernetes/pki"}}],
+    "containers": [{"name": "app", "image": "nginx:1.27.3"}]}}], "recommended")
+@example([{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"}, "spec": {
+    "volumes": [{"name": "logs", "hostPath": {"path": "/var/log"}}],
+    "containers": [{"name": "app", "image": "nginx:1.27.3", "volumeMounts": [{"name": [], "mountPath": "/logs"}]}]}}], "recommended")
 def test_checks_never_raise(objs, profile):
     ctx = Context(kube_version=(1, 37), manifests=[Manifest(o) for o in objs], external={"Secret": {"*/*"}})
     ctx.profile = profile  # type: ignore[attr-defined]

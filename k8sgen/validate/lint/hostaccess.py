@@ -63,13 +63,14 @@ def ssh_port(pv: PodView, ctx: Context) -> Iterator[Finding]:
 
 @rule("lint-host-path-writable", "hostPath volumes are mounted readOnly.", level=RECOMMENDED)
 def host_path_writable(pv: PodView, ctx: Context) -> Iterator[Finding]:
-    host = {as_dict(v).get("name") for _, v, _ in _host_path_volumes(pv)}
+    # Lint also runs on objects the schema refused: a name may be any value, so only strings count.
+    host = {n for _, v, _ in _host_path_volumes(pv) if isinstance(n := as_dict(v).get("name"), str)}
     if not host:
         return
     for path, c in pv.containers():
         for j, m in enumerate(as_list(c.get("volumeMounts"))):
             m = as_dict(m)
-            if m.get("name") in host and m.get("readOnly") is not True:
+            if isinstance(m.get("name"), str) and m["name"] in host and m.get("readOnly") is not True:
                 yield path + ("volumeMounts", j, "readOnly"), f'{container_label(c)} mounts host path volume "{m.get("name")}" writable', "set readOnly: true on the volumeMount"
 
 
