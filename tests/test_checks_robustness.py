@@ -66,6 +66,10 @@ def broken_sets(draw):
     "volumes": [{"name": [], "hostPath": {"path": "/var/log"}}, {"name": "etcd", "hostPath": {"path": "/etc/kubernetes/pki"}}],
     "containers": [{"name": "app", "image": "nginx:1.27.3"}]}}], "recommended")
 @example([{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"}, "spec": {
+    "topologySpreadConstraints": [{"topologyKey": [], "maxSkew": 1, "whenUnsatisfiable": "DoNotSchedule"}],
+    "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [{"key": {}}]}]}}},
+    "containers": [{"name": "app", "image": "nginx:1.27.3"}]}}], "baseline")
+@example([{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"}, "spec": {
     "volumes": [{"name": "logs", "hostPath": {"path": "/var/log"}}],
     "containers": [{"name": "app", "image": "nginx:1.27.3", "volumeMounts": [{"name": [], "mountPath": "/logs"}]}]}}], "recommended")
 def test_checks_never_raise(objs, profile):

@@ -64,7 +64,7 @@ def _annotations(pv: PodView) -> dict:
 def _node_selector_term(term: dict, path: tuple) -> Iterator[Finding]:
     for i, expr in enumerate(as_list(term.get("matchExpressions"))):
         key = as_dict(expr).get("key")
-        if key in DEPRECATED_NODE_LABELS:
+        if isinstance(key, str) and key in DEPRECATED_NODE_LABELS:  # any value on a refused object
             yield path + ("matchExpressions", i, "key"), f"{key} is {DEPRECATED_NODE_LABELS[key]}", ""
 
 
@@ -72,7 +72,7 @@ def _node_selector_term(term: dict, path: tuple) -> Iterator[Finding]:
 def api_deprecated(pv: PodView, ctx: Context) -> Iterator[Finding]:
     hint = "the API server prints this warning on apply"
     for key in as_dict(pv.spec.get("nodeSelector")):
-        if key in DEPRECATED_NODE_LABELS:
+        if isinstance(key, str) and key in DEPRECATED_NODE_LABELS:  # any value on a refused object
             yield pv.path("nodeSelector", key), DEPRECATED_NODE_LABELS[key], hint
     node = as_dict(as_dict(pv.spec.get("affinity")).get("nodeAffinity"))
     required = as_dict(node.get("requiredDuringSchedulingIgnoredDuringExecution"))
@@ -85,7 +85,7 @@ def api_deprecated(pv: PodView, ctx: Context) -> Iterator[Finding]:
             yield p, m, hint
     for i, t in enumerate(as_list(pv.spec.get("topologySpreadConstraints"))):
         key = as_dict(t).get("topologyKey")
-        if key in DEPRECATED_NODE_LABELS:
+        if isinstance(key, str) and key in DEPRECATED_NODE_LABELS:  # any value on a refused object
             yield pv.path("topologySpreadConstraints", i, "topologyKey"), f"{key} is {DEPRECATED_NODE_LABELS[key]}", hint
     annotations = _annotations(pv)
     for key, message in DEPRECATED_ANNOTATIONS.items():
