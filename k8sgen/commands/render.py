@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Sequence, TextIO
 
@@ -13,6 +12,8 @@ from ..pipeline import render_specs
 
 def stream_text(objects: list, output: str = "yaml") -> str:
     if output == "json":
+        import json  # only for -o json: off the start-up of a YAML render
+
         doc = {"apiVersion": "v1", "kind": "List", "items": [o.obj for o in objects]}
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     return "---\n".join(o.text for o in objects)

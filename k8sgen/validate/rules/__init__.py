@@ -157,12 +157,22 @@ def check_template(obj: dict, ctx: object) -> Iterator[Problem]:
         for p in structural:
             yield replace(p, path=tpath + tuple(p.path))
         return
-    for r in rules_for("Pod"):
-        metadata_rule = r.fn.__module__.endswith(".metadata")
-        if metadata_rule and r.id not in TEMPLATE_METADATA_RULES:
-            continue
+    for r in _template_rules():
         for p in r.fn(pod, ctx):
             yield replace(p, path=tpath + tuple(p.path))
+
+
+_TEMPLATE_RULES: list[Rule] = []
+
+
+def _template_rules() -> list[Rule]:
+    """The Pod rules that ValidatePodTemplateSpec applies, chosen once per run, not per object."""
+    if not _TEMPLATE_RULES:
+        _TEMPLATE_RULES.extend(
+            r for r in rules_for("Pod")
+            if not r.fn.__module__.endswith(".metadata") or r.id in TEMPLATE_METADATA_RULES
+        )
+    return _TEMPLATE_RULES
 
 
 def check_claim_templates(obj: dict, ctx: object) -> Iterator[Problem]:
