@@ -30,7 +30,7 @@ sys.path.insert(0, str(HERE))
 # (label, module, attribute). Order is the report's.
 STAGES = (
     ("lint config lookup (.k8sgen.yaml)", "k8sgen.lintconfig", "resolve"),
-    ("spec load (compose + data with positions, depth check)", "k8sgen.yamlio", "load_documents"),
+    ("YAML load with positions (compose, position builder, depth check)", "k8sgen.yamlio", "load_documents"),
     ("spec typing (coerce)", "k8sgen.spec_schema", "coerce"),
     ("spec schema check", "k8sgen.spec_schema", "check"),
     ("normalize", "k8sgen.pipeline", "normalize"),
@@ -102,6 +102,7 @@ def main(argv=None) -> int:
     ap.add_argument("path", nargs="?")
     ap.add_argument("--large", type=int, help="render bench/specs.large(N)")
     ap.add_argument("--app", type=int, help="render bench/specs.apps(N) (Deployment + ConfigMap + Service)")
+    ap.add_argument("--json", action="store_true", help="print {stage: ms, ..., 'total': ms} as JSON (for bench/run.py)")
     args = ap.parse_args(argv)
     import specs
 
@@ -131,6 +132,11 @@ def main(argv=None) -> int:
     total = time.process_time() - t1
     if args.large or args.app:
         os.unlink(path)
+    if args.json:
+        import json
+
+        print(json.dumps({**{k: v * 1000 for k, v in totals.items()}, "total": total * 1000, "imports": t_import * 1000, "exit": rc}))
+        return 0
     print(f"exit {rc}; imports {t_import * 1000:.0f} ms (not in the table)")
     print("| stage | ms | share |\n|---|---:|---:|")
     for label, _m, _a in STAGES:
