@@ -27,7 +27,7 @@ from dataclasses import replace
 from typing import Iterator
 
 from ...errors import Problem
-from .registry import REGISTRY, Rule, rule
+from .registry import _MEMO, REGISTRY, Rule, rule
 
 # Rule modules in documentation order; importing a module registers its rules.
 MODULES = (
@@ -99,10 +99,14 @@ TEMPLATE_METADATA_RULES = frozenset({"metadata-labels", "metadata-annotations"})
 def check(obj: dict, ctx: object) -> Iterator[Problem]:
     if not isinstance(obj, dict) or not isinstance(obj.get("kind"), str):
         return
-    for r in rules_for(obj["kind"]):
-        yield from r.fn(obj, ctx)
-    yield from check_template(obj, ctx)
-    yield from check_claim_templates(obj, ctx)
+    _MEMO.append({})  # views shared by this object's rules (registry.shared)
+    try:
+        for r in rules_for(obj["kind"]):
+            yield from r.fn(obj, ctx)
+        yield from check_template(obj, ctx)
+        yield from check_claim_templates(obj, ctx)
+    finally:
+        _MEMO.pop()
 
 
 def template_pod(obj: dict) -> tuple[tuple, dict] | None:
