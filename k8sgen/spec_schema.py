@@ -9,7 +9,6 @@ what was expected, and a did-you-mean hint for unknown keys and values.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from functools import lru_cache
@@ -183,6 +182,7 @@ def _explain(err, doc: Document) -> list[Problem]:
     schema = err.schema
     v = err.validator
     value = err.instance
+    import difflib  # only to word an error: off the path of a valid spec
 
     def at(msg: str, hint: str = "", p: tuple = path, key: bool = False, rule: str = "spec-schema") -> Problem:
         return Problem(message=msg, rule=rule, pos=doc.locate(p, key), path=p, hint=hint)

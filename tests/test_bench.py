@@ -29,3 +29,25 @@ def test_benchmark_smoke_run_writes_a_report(tmp_path):
         assert label in rows, sorted(rows)
         assert " ms" in rows[label] or " s " in rows[label], rows[label]
         assert "failed" not in rows[label] and "timed out" not in rows[label]
+
+
+def test_subset_reader_design_reads_rendered_objects_identically():
+    # bench/RESULTS.md quotes this design's timing; the claim that it reads what the writer
+    # emits exactly as yamlio does must stay reproducible (a tiny N here; no timing asserted).
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "subset_reader.py"), "3"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert "18 rendered objects: 18 read identically, 0 outside the subset, 0 different" in proc.stdout, proc.stdout
+
+
+def test_stage_timer_accounts_for_every_stage_of_a_render():
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "stages.py"), "--large", "2", "--json"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    import json
+
+    stages = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert stages["exit"] == 0
+    for stage in ("Jinja render (text)", "re-parse of rendered text (yamlio.load_rendered)", "API-server rules", "lint",
+                  "defaulting (copy + SetDefaults)", "cross-object references"):
+        assert stages[stage] > 0, stage
+    assert sum(v for k, v in stages.items() if k not in ("total", "imports", "exit")) <= stages["total"] * 1.01

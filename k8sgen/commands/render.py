@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Sequence, TextIO
 
@@ -16,6 +15,8 @@ _JSON_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 def stream_text(objects: list, output: str = "yaml") -> str:
     if output == "json":
+        import json  # only for -o json: off the start-up of a YAML render
+
         doc = {"apiVersion": "v1", "kind": "List", "items": [o.obj for o in objects]}
         # JSON is YAML too, and YAML readers break lines at NEL, LS and PS even inside quotes:
         # escape them (raw, they only ever occur inside JSON strings) so any reader gets the text.

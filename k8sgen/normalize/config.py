@@ -15,7 +15,6 @@ final name (see `Context.final_name`).
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import os
 import stat
@@ -132,5 +131,7 @@ def content_hash(kind: str, name: str, ctx: dict) -> str:
     text = json.dumps(m, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(ch, esc)
+    import hashlib  # here, not at the top: 5 ms of start-up (OpenSSL) that most specs never need
+
     digest = hashlib.sha256(text.encode()).hexdigest()[:10]
     return digest.translate(str.maketrans("013ae", "ghkmt"))

@@ -129,6 +129,14 @@ def _active(levels: frozenset, version: tuple) -> tuple:
     return tuple(r for r in rules if r.id not in replaced)
 
 
+@lru_cache(maxsize=256)
+def _for_object(levels: frozenset, version: tuple, kind: str, has_pod: bool) -> tuple:
+    """The active rules that apply to an object of `kind` (with a pod spec or not), in registry
+    order: chosen once per kind, not by testing every rule on every object. Bounded, since
+    kinds come from untrusted input."""
+    return tuple(r for r in _active(levels, version) if (has_pod if r.pod else kind in r.kinds))
+
+
 def check(obj: dict, ctx: Context) -> Iterator[Problem]:
     if not isinstance(obj, dict):
         return
@@ -138,14 +146,7 @@ def check(obj: dict, ctx: Context) -> Iterator[Problem]:
     if bad is not None:
         yield bad
     version = tuple(getattr(ctx, "kube_version", None) or (1, 37))
-    for r in _active(levels, version):
-        if r.pod:
-            if pv is None:
-                continue
-            found = r.fn(pv, ctx)
-        elif kind in r.kinds:
-            found = r.fn(obj, ctx)
-        else:
-            continue
+    for r in _for_object(levels, version, kind, pv is not None):
+        found = r.fn(pv, ctx) if r.pod else r.fn(obj, ctx)
         for path, message, hint in found:
             yield Problem(message=message, rule=r.id, severity="warning", path=tuple(path), hint=hint)

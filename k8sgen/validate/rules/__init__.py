@@ -27,7 +27,7 @@ from dataclasses import replace
 from typing import Iterator
 
 from ...errors import Problem
-from .registry import REGISTRY, Rule, rule
+from .registry import _MEMO, REGISTRY, Rule, rule
 
 # Rule modules in documentation order; importing a module registers its rules.
 MODULES = (
@@ -99,10 +99,14 @@ TEMPLATE_METADATA_RULES = frozenset({"metadata-labels", "metadata-annotations"})
 def check(obj: dict, ctx: object) -> Iterator[Problem]:
     if not isinstance(obj, dict) or not isinstance(obj.get("kind"), str):
         return
-    for r in rules_for(obj["kind"]):
-        yield from r.fn(obj, ctx)
-    yield from check_template(obj, ctx)
-    yield from check_claim_templates(obj, ctx)
+    _MEMO.append({})  # views shared by this object's rules (registry.shared)
+    try:
+        for r in rules_for(obj["kind"]):
+            yield from r.fn(obj, ctx)
+        yield from check_template(obj, ctx)
+        yield from check_claim_templates(obj, ctx)
+    finally:
+        _MEMO.pop()
 
 
 def template_pod(obj: dict) -> tuple[tuple, dict] | None:
@@ -157,12 +161,22 @@ def check_template(obj: dict, ctx: object) -> Iterator[Problem]:
         for p in structural:
             yield replace(p, path=tpath + tuple(p.path))
         return
-    for r in rules_for("Pod"):
-        metadata_rule = r.fn.__module__.endswith(".metadata")
-        if metadata_rule and r.id not in TEMPLATE_METADATA_RULES:
-            continue
+    for r in _template_rules():
         for p in r.fn(pod, ctx):
             yield replace(p, path=tpath + tuple(p.path))
+
+
+_TEMPLATE_RULES: list[Rule] = []
+
+
+def _template_rules() -> list[Rule]:
+    """The Pod rules that ValidatePodTemplateSpec applies, chosen once per run, not per object."""
+    if not _TEMPLATE_RULES:
+        _TEMPLATE_RULES.extend(
+            r for r in rules_for("Pod")
+            if not r.fn.__module__.endswith(".metadata") or r.id in TEMPLATE_METADATA_RULES
+        )
+    return _TEMPLATE_RULES
 
 
 def check_claim_templates(obj: dict, ctx: object) -> Iterator[Problem]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .registry import dicts, get_dict, get_list
+from .registry import dicts, get_dict, get_list, shared
 
 CONTAINER_FIELDS = ("containers", "initContainers", "ephemeralContainers")
 
@@ -20,6 +20,10 @@ def spec(obj: dict) -> dict:
 
 def containers(obj: dict, fields: tuple = CONTAINER_FIELDS) -> Iterator[tuple[tuple, dict]]:
     """(path, container) for every container, in the order the server validates them."""
+    return iter(shared(obj, ("containers", fields), lambda o: list(_containers(o, fields))))
+
+
+def _containers(obj: dict, fields: tuple) -> Iterator[tuple[tuple, dict]]:
     s = spec(obj)
     for f in fields:
         for i, c in dicts(get_list(s, f)):

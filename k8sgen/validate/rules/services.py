@@ -25,6 +25,7 @@ from .registry import (
     not_supported,
     required,
     rule,
+    shared,
     warning,
 )
 
@@ -45,6 +46,10 @@ def traffic_distributions(version: tuple) -> tuple:
     if version >= (1, 34):
         return ("PreferClose", "PreferSameNode", "PreferSameZone")
     return ("PreferClose",)
+
+
+def _svc(obj: dict) -> "_Svc":
+    return shared(obj, "service", _Svc)  # one view for the ~18 Service rules of an object
 
 
 class _Svc:
@@ -72,7 +77,7 @@ class _Svc:
 
 @rule("service-type", SVC, "spec.type is ClusterIP (the default), NodePort, LoadBalancer or ExternalName; NodePort and LoadBalancer Services cannot be headless")
 def check_type(obj: dict, ctx: object) -> Iterator[Problem]:
-    svc = _Svc(obj)
+    svc = _svc(obj)
     if svc.type not in SERVICE_TYPES:
         yield not_supported("service-type", ("spec", "type"), svc.type, SERVICE_TYPES)
     if svc.type in ("LoadBalancer", "NodePort") and svc.headless:
@@ -83,7 +88,7 @@ def check_type(obj: dict, ctx: object) -> Iterator[Problem]:
 @rule("service-external-name", SVC, "an ExternalName Service has an externalName that is a DNS-1123 subdomain, and no clusterIP(s), ipFamilies or ipFamilyPolicy")
 def check_external_name(obj: dict, ctx: object) -> Iterator[Problem]:
     rid = "service-external-name"
-    svc = _Svc(obj)
+    svc = _svc(obj)
     if svc.type != "ExternalName":
         return
     if svc.cluster_ips:
@@ -105,7 +110,7 @@ def check_external_name(obj: dict, ctx: object) -> Iterator[Problem]:
 @rule("service-ports", SVC, "ports are required (except headless and ExternalName); each has a port 1-65535, protocol TCP/UDP/SCTP, a targetPort 1-65535 or IANA port name, no duplicate (protocol, port)")
 def check_ports(obj: dict, ctx: object) -> Iterator[Problem]:
     rid = "service-ports"
-    svc = _Svc(obj)
+    svc = _svc(obj)
     if not svc.ports and not svc.headless and svc.type != "ExternalName":
         yield required(rid, ("spec", "ports"), hint="list at least one port, or make the Service headless (clusterIP: None)")
     seen: set = set()
@@ -140,7 +145,7 @@ def check_ports(obj: dict, ctx: object) -> Iterator[Problem]:
 @rule("service-port-name", SVC, "port names are DNS-1123 labels, unique, and required when the Service has more than one port")
 def check_port_names(obj: dict, ctx: object) -> Iterator[Problem]:
     rid = "service-port-name"
-    svc = _Svc(obj)
+    svc = _svc(obj)
     names: set = set()
     many = len(get_list(svc.spec, "ports")) > 1
     for i, port in svc.ports:
@@ -159,7 +164,7 @@ def check_port_names(obj: dict, ctx: object) -> Iterator[Problem]:
 @rule("service-node-port", SVC, "nodePort is only set on NodePort and LoadBalancer Services, unique per protocol, and (warning) inside the default range 30000-32767")
 def check_node_ports(obj: dict, ctx: object) -> Iterator[Problem]:
     rid = "service-node-port"
-    svc = _Svc(obj)
+    svc = _svc(obj)
     seen: set = set()
     for i, port in svc.ports:
         node_port = port.get("nodePort")
@@ -207,7 +212,7 @@ def check_session_affinity(obj: dict, ctx: object) -> Iterator[Problem]:
 def check_cluster_ips(obj: dict, ctx: object) -> Iterator[Problem]:
     rid = "service-cluster-ip"
     version = getattr(ctx, "kube_version", (1, 37))
-    svc = _Svc(obj)
+    svc = _svc(obj)
     if svc.type == "ExternalName":
         return
     s = svc.spec
@@ -263,7 +268,7 @@ def check_cluster_ips(obj: dict, ctx: object) -> Iterator[Problem]:
 @rule("service-external-ips", SVC, "externalIPs are valid IPs, not unspecified, loopback or link-local")
 def check_external_ips(obj: dict, ctx: object) -> Iterator[Problem]:
     version = getattr(ctx, "kube_version", (1, 37))
-    for i, ip in enumerate(_Svc(obj).external_ips):
+    for i, ip in enumerate(_svc(obj).external_ips):
         p = ("spec", "externalIPs", i)
         addr, found = check_ip("service-external-ips", ip, p, version)
         yield from found
@@ -276,7 +281,7 @@ def check_external_ips(obj: dict, ctx: object) -> Iterator[Problem]:
 @rule("service-traffic-policy", SVC, "externalTrafficPolicy only on externally reachable Services (Cluster/Local); healthCheckNodePort only with LoadBalancer + Local; internalTrafficPolicy Cluster/Local; trafficDistribution a known value")
 def check_traffic_policy(obj: dict, ctx: object) -> Iterator[Problem]:
     rid = "service-traffic-policy"
-    svc = _Svc(obj)
+    svc = _svc(obj)
     s = svc.spec
     etp = s.get("externalTrafficPolicy") or ""
     if not svc.externally_accessible:
@@ -307,7 +312,7 @@ def check_traffic_policy(obj: dict, ctx: object) -> Iterator[Problem]:
 def check_load_balancer(obj: dict, ctx: object) -> Iterator[Problem]:
     rid = "service-load-balancer"
     version = getattr(ctx, "kube_version", (1, 37))
-    svc = _Svc(obj)
+    svc = _svc(obj)
     s = svc.spec
     lb = svc.type == "LoadBalancer"
     only_lb = "may only be used when `type` is 'LoadBalancer'"
