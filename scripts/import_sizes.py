@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Measure `k8sgen import`: for each golden manifest file, its line count against the line
-count of the spec that `k8sgen import` makes from it (which renders the same objects).
+count of the spec that `k8sgen import` makes from it (which renders the same objects); for each
+directory of the realistic corpus (tests/repos), the lines of the manifest files import reads
+there against the lines of the specs `k8sgen import DIR -o OUT/` writes (one per namespace, and
+one per variant directory), the header line k8sgen adds to each written file left out.
 
     python scripts/import_sizes.py            # the table docs/import.md shows
 
@@ -22,6 +25,24 @@ BEGIN, END = "<!-- import-sizes:begin -->", "<!-- import-sizes:end -->"
 def inputs() -> list:
     return (sorted((ROOT / "examples" / "golden").glob("*.yaml")) + sorted((ROOT / "tests" / "cases" / "valid").glob("*/expected.yaml"))
             + sorted((ROOT / "tests" / "import_cases").glob("*/input.yaml")))
+
+
+# The realistic corpus, a directory as a team would import it (testdata/ is broken on purpose).
+REPOS = ("book", "helm-mixed", "install-bundle", "kustomize-app", "mixed-yaml", "multi-env", "providers", "shop")
+
+
+def _repo(directory: Path) -> tuple:
+    """(objects, verbatim, manifest lines, spec lines) of importing `directory` as -o OUT/ does."""
+    from k8sgen.importer import import_objects
+    from k8sgen.importer.read import read
+    from k8sgen.importer.sets import partition
+
+    got = read([str(directory)])
+    if [p for p in got.problems if p.is_error]:
+        raise SystemExit(f"{directory}: the corpus must import without errors: {got.problems[0]}")
+    specs = [r for s in partition(got.objects, got.sources, got.notes, [str(directory)]) for r in import_objects(s.objects, s.comments, split=True)]
+    manifest = sum(_lines(Path(f).read_text(encoding="utf-8")) for f in got.files)
+    return len(got.objects), sum(r.verbatim for r in specs), manifest, sum(_lines(r.text) for r in specs)
 
 
 def _lines(text: str) -> int:
@@ -47,6 +68,13 @@ def table() -> str:
         t[2] += m
         t[3] += s
         rows.append(f"| `{path.relative_to(ROOT)}` | {len(objects)} | {spec.verbatim} | {m} | {s} | {m / s:.1f}× |")
+    for name in REPOS:
+        directory = ROOT / "tests" / "repos" / name
+        n, v, m, s = _repo(directory)
+        t = totals.setdefault("tests/repos", [0, 0, 0, 0])
+        for i, x in enumerate((n, v, m, s)):
+            t[i] += x
+        rows.append(f"| `{directory.relative_to(ROOT)}/` | {n} | {v} | {m} | {s} | {m / s:.1f}× |")
     for group, (n, v, m, s) in totals.items():
         rows.append(f"| **all of `{group}/`** | {n} | {v} | {m} | {s} | **{m / s:.1f}×** |")
     return "\n".join(rows) + "\n"

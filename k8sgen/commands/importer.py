@@ -46,6 +46,7 @@ def run(
 ) -> int:
     from ..importer import import_objects
     from ..importer.read import no_input_problem, read
+    from ..importer.sets import partition
 
     out = out or sys.stdout
     err = err or sys.stderr
@@ -59,22 +60,24 @@ def run(
     if not got.objects:
         report.write([no_input_problem(list(paths))], fmt, err)
         return EXIT_INVALID
+    split = output is not None and check is None and (output.endswith(("/", os.sep)) or os.path.isdir(output))
+    if got.variants and not split:
+        report.write(_variant_problems(got.variants, check is not None), fmt, err)
+        return EXIT_INVALID
     if check is not None:
         return _check(check, got.objects, kube_version, fmt, out, err)
-    split = output is not None and (output.endswith(("/", os.sep)) or os.path.isdir(output))
     name = output if output and not split else "<import>"
-    results = import_objects(got.objects, got.comments, name=name, split=split)
+    results, targets = [], []
+    for s in partition(got.objects, got.sources, got.notes, list(paths)):
+        for r in import_objects(s.objects, s.comments, name=name, split=split):
+            results.append(r)
+            targets.append(os.path.join(output, *s.directory.split("/"), f"{r.namespace}.k8sgen.yaml") if split and s.directory else
+                           os.path.join(output, f"{r.namespace}.k8sgen.yaml") if split else output)
     if output is None:
         out.write(results[0].text)
         out.flush()
-        targets = [None]
-    elif split:
-        os.makedirs(output, exist_ok=True)
-        targets = [os.path.join(output, f"{r.namespace}.k8sgen.yaml") for r in results]
-        _write_all(list(zip(targets, (r.text for r in results))), force)
     else:
-        targets = [output]
-        _write_all([(output, results[0].text)], force)
+        _write_all(list(zip(targets, (r.text for r in results))), force)
     for r, t in zip(results, targets):
         into = f" into {t}" if t else ""
         err.write(f"k8sgen: imported {r.shorthand + r.verbatim} objects{into}: {r.shorthand} as shorthands, {r.verbatim} kept verbatim under manifests:\n")
@@ -84,8 +87,17 @@ def run(
     return EXIT_OK
 
 
+def _variant_problems(variants: list, check: bool) -> list:
+    """The same object in two directories, where one spec would have to hold both."""
+    hint = ("--check compares one variant: name its directory (k8sgen import k8s/envs/dev --check SPEC)" if check else
+            "-o DIR/ writes one spec per directory (k8sgen import k8s/ -o specs/), or import one directory at a time")
+    return [Problem(message=f"{k[0]} {k[2]!r} is in two directories (also at {first}): one spec cannot hold both variants",
+                    rule="import-duplicate-object", pos=again, hint=hint) for k, first, again in variants]
+
+
 def _write_all(files: list, force: bool) -> None:
-    """Write every file or none: each refusal is found before anything is written."""
+    """Write every file or none: each refusal is found before anything is written (directories
+    are made only then)."""
     refused = []
     for path, _ in files:
         if os.path.lexists(path):
@@ -103,6 +115,7 @@ def _write_all(files: list, force: bool) -> None:
     if refused:
         raise K8sgenError(refused, EXIT_INVALID)
     for path, text in files:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         body = text
         _atomic_write(path, HEADER.format(digest=_digest(body)) + body)
 

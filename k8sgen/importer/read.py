@@ -18,6 +18,15 @@ class Input:
     problems: list = field(default_factory=list)  # as `k8sgen validate` reports them
     floor: int = 0  # EXIT_USAGE when an input could not be read
     skipped: list = field(default_factory=list)  # (file, why): k8sgen specs and other data
+    # Parallel to `objects`: the file each came from, and the comment lines above it (the
+    # per-directory sets of importer/sets.py need them per object, not per key).
+    sources: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    # The same object in two directories (variants such as envs/dev and envs/prod):
+    # (key, where first, where again). Not an error by itself: `-o DIR/` writes one spec per
+    # directory; one spec (stdout, -o FILE, --check) cannot hold both (commands/importer.py).
+    variants: list = field(default_factory=list)
+    files: list = field(default_factory=list)  # the files that held objects, in order
 
 
 def read(paths: list, kube_version: str | None = None) -> Input:
@@ -28,7 +37,8 @@ def read(paths: list, kube_version: str | None = None) -> Input:
     version = normalize_version(kube_version or default_kube_version())
     got = Input()
     manifests = []
-    seen: dict = {}
+    seen: dict = {}  # (key, directory) -> where
+    first: dict = {}  # key -> where first seen
     from .. import filekinds, inputs
 
     # Which files hold objects is decided exactly as `k8sgen validate` decides it (walking,
@@ -70,24 +80,35 @@ def read(paths: list, kube_version: str | None = None) -> Input:
             got.skipped.append((name, s.message))
             continue
         lines = text.splitlines()
+        folder = os.path.dirname(name)
+        before = len(got.objects)
         for doc in docs:
             found = _manifests_of(doc, got.problems)
+            note = _comment_above(lines, doc.locate(()).line) if len(found) == 1 and found[0].obj is doc.data else []
             for m in found:
                 k = compare.key(m.obj)
-                if k in seen:
+                if (k, folder) in seen:
                     got.problems.append(Problem(
-                        message=f"{k[0]} {k[2]!r} is given twice (also at {seen[k]})",
+                        message=f"{k[0]} {k[2]!r} is given twice (also at {seen[k, folder]})",
                         rule="import-duplicate-object", pos=m.locate(()),
                         hint="kubectl would apply the second over the first: keep one of them",
                     ))
                     continue
-                seen[k] = m.locate(())
+                seen[k, folder] = m.locate(())
+                if k in first:
+                    # Another directory: another variant of the app (`validate` counts
+                    # duplicates per directory too), not a duplicate.
+                    got.variants.append((k, first[k], m.locate(())))
+                else:
+                    first[k] = m.locate(())
                 manifests.append(m)
                 got.objects.append(m.obj)
-            if len(found) == 1 and found[0].obj is doc.data:
-                note = _comment_above(lines, doc.locate(()).line)
+                got.sources.append(name)
+                got.notes.append(note)
                 if note:
-                    got.comments[compare.key(doc.data)] = note
+                    got.comments[k] = note
+        if len(got.objects) > before:
+            got.files.append(name)
     if manifests:
         problems = validate_manifests(manifests, version)
         got.problems.extend(_redact_secrets(problems, [m.obj for m in manifests]))
