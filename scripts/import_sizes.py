@@ -37,7 +37,10 @@ def _repo(directory: Path) -> tuple:
     from k8sgen.importer.read import read
     from k8sgen.importer.sets import partition
 
+    from k8sgen.importer.server import strip
+
     got = read([str(directory)])
+    got.objects, _, _ = strip(got.objects)
     if [p for p in got.problems if p.is_error]:
         raise SystemExit(f"{directory}: the corpus must import without errors: {got.problems[0]}")
     specs = [r for s in partition(got.objects, got.sources, got.notes, [str(directory)]) for r in import_objects(s.objects, s.comments, split=True)]
@@ -53,12 +56,13 @@ def table() -> str:
     import yaml
 
     from k8sgen.importer import import_objects
+    from k8sgen.importer.server import strip
 
     rows = ["| manifests | objects | verbatim | manifest lines | spec lines | shorter |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
     totals = {}
     for path in inputs():
         text = path.read_text(encoding="utf-8")
-        objects = [o for o in yaml.safe_load_all(text) if o]
+        objects, _, _ = strip([o for o in yaml.safe_load_all(text) if o])  # as the command does
         [spec] = import_objects(objects)
         group = path.relative_to(ROOT).parts[0] + "/" + path.relative_to(ROOT).parts[1]
         m, s = _lines(text), _lines(spec.text)

@@ -44,7 +44,7 @@ def run(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    from ..importer import import_objects
+    from ..importer import import_objects, server
     from ..importer.read import no_input_problem, read
     from ..importer.sets import partition
 
@@ -64,6 +64,10 @@ def run(
     if got.variants and not split:
         report.write(_variant_problems(got.variants, check is not None), fmt, err)
         return EXIT_INVALID
+    # `kubectl get -o yaml` output: what the server set is no part of the spec (importer/server.py).
+    got.objects, dropped, touched = server.strip(got.objects)
+    if touched:
+        err.write(server.message(dropped, touched))
     if check is not None:
         return _check(check, got.objects, kube_version, fmt, out, err)
     name = output if output and not split else "<import>"

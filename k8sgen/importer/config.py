@@ -29,34 +29,43 @@ def propose(g: Group) -> list:
 
 
 def _object(kind: str, name: str, obj: dict) -> tuple:
-    allowed = ("apiVersion", "kind", "metadata", "data", "immutable") + (("type", "stringData") if kind == "Secret" else ())
+    allowed = ("apiVersion", "kind", "metadata", "data", "immutable") + (("type", "stringData") if kind == "Secret" else ("binaryData",))
     only(obj, allowed, "")
     entry: dict = {}
+    binary: dict = {}  # key -> base64 text: bytes that are not UTF-8 text
     if kind == "Secret":
         if obj.get("type", "Opaque") != "Opaque":
             entry["type"] = obj["type"]
         data = {}
         for k, v in (obj.get("data") or {}).items():
             try:
-                data[k] = base64.b64decode(str(v), validate=True).decode("utf-8")
-            except (binascii.Error, ValueError, UnicodeDecodeError):
-                raise Unsupported("binary Secret data") from None
+                raw = base64.b64decode(str(v), validate=True)
+            except (binascii.Error, ValueError):
+                raise Unsupported("Secret data that is not base64") from None
+            try:
+                data[k] = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                binary[k] = base64.b64encode(raw).decode()
         for k, v in (obj.get("stringData") or {}).items():
             data[k] = v
+            binary.pop(k, None)
     else:
         data = dict(obj.get("data") or {})
-    if any(not isinstance(v, str) for v in data.values()):
+        binary = dict(obj.get("binaryData") or {})
+    if any(not isinstance(v, str) for v in list(data.values()) + list(binary.values())):
         raise Unsupported("data")
     if data:
         entry["data"] = dict(sorted(data.items()))
+    if binary:
+        entry["binaryData"] = dict(sorted(binary.items()))
     if "immutable" in obj:
         entry["immutable"] = obj["immutable"]
     metadata(obj, entry)
     base, sep, suffix = name.rpartition("-")
     if sep and len(suffix) == 10:
-        ctx = {"data": dict(sorted(data.items())), "binaryData": {}, "type": obj.get("type", "Opaque")}
+        ctx = {"data": dict(sorted(data.items())), "binaryData": dict(sorted(binary.items())), "type": obj.get("type", "Opaque")}
         if kind == "Secret":
-            ctx["data"] = {k: base64.b64encode(v.encode()).decode() for k, v in sorted(data.items())}
+            ctx["data"] = dict(sorted({**{k: base64.b64encode(v.encode()).decode() for k, v in data.items()}, **binary}.items()))
         if content_hash(kind, base, ctx) == suffix:
             return base, {"hashSuffix": True, **entry}
     return name, entry

@@ -9,11 +9,11 @@ trailing fieldRef/resourceFieldRef env vars `downward.env` (`requests.cpu/1m`), 
 
 from __future__ import annotations
 
-from ..normalize.pods import API_PROXY_IMAGE, API_PROXY_PORT, API_PROXY_RESOURCES
+from ..normalize.pods import API_PROXY_IMAGE, API_PROXY_PORT, API_PROXY_RESOURCES, OWN_FORM
 from .base import CANNOT, Entry, Group, Unsupported, metadata, mode, only
 
 _POD_KEYS = ("hostname", "subdomain", "serviceAccountName", "serviceAccount", "automountServiceAccountToken", "restartPolicy",
-             "nodeSelector", "securityContext", "initContainers", "containers", "volumes")
+             "nodeSelector", "securityContext", "initContainers", "containers", "volumes") + OWN_FORM
 _COPY = ("command", "args", "workingDir", "imagePullPolicy", "securityContext", "readinessProbe", "livenessProbe", "startupProbe")
 _CONTAINER_KEYS = ("name", "image", "ports", "env", "envFrom", "resources", "volumeMounts", "restartPolicy") + _COPY
 _SPEC_REF = {"configMapKeyRef": "ConfigMap", "secretKeyRef": "Secret"}
@@ -69,15 +69,15 @@ def pod_entry(g: Group, name: str, spec: dict, restart_default: str | None = Non
     regular_names = [c.get("name") for c in containers]
     default_container = regular_names[-1] if len(containers) == 1 else None
     volumes = _volumes(g, spec.get("volumes") or [], default_container)
-    one = len(containers) == 1 and not init and containers[0].get("name") == name
+    one = len(containers) == 1 and containers[0].get("name") == name  # init containers stay a map beside it
+    if init:
+        entry["initContainers"] = {c["name"]: _container(g, c) for c in init}
     if one:
         entry.update(_container(g, containers[0]))
     else:
-        if init:
-            entry["initContainers"] = {c["name"]: _container(g, c) for c in init}
         entry["containers"] = {c["name"]: _container(g, c) for c in containers}
-        if len(entry["containers"]) != len(containers) or len(entry.get("initContainers", {})) != len(init):
-            raise Unsupported("two containers of one name")
+    if len(entry.get("containers", containers)) != len(containers) or len(entry.get("initContainers", {})) != len(init):
+        raise Unsupported("two containers of one name")
     if volumes:
         entry["volumes"] = volumes
     if proxy is not None:
@@ -104,6 +104,9 @@ def pod_entry(g: Group, name: str, spec: dict, restart_default: str | None = Non
             entry[k] = spec[k]
     if spec.get("securityContext"):
         entry["podSecurityContext"] = spec["securityContext"]
+    for k in OWN_FORM:  # Kubernetes' own form, as the spec takes them
+        if k in spec:
+            entry[k] = spec[k]
     restart = spec.get("restartPolicy")
     if restart is not None and restart != restart_default:
         entry["restartPolicy"] = restart

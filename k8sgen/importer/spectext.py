@@ -3,7 +3,8 @@
 yamltext sorts mapping keys, which suits Kubernetes objects; a spec reads better in the order a
 person writes it (`image` before `env`, the sections in apply order), so mappings here keep
 their insertion order and only scalars and keys go through yamltext, the one place a value
-becomes YAML. The pass-through objects under `manifests:` are written by yamltext as they are.
+becomes YAML. The pass-through objects under `manifests:` are written by the same writer, top-level keys in
+the order kubectl prints them.
 A comment given for an entry is written on the lines above it.
 """
 
@@ -120,4 +121,6 @@ def _object_text(obj: dict) -> str:
     k8sgen's templates and kubectl print them), then the other fields sorted."""
     head = [k for k in ("apiVersion", "kind", "metadata") if k in obj]
     rest = sorted((k for k in obj if k not in head), key=str)
-    return "\n".join("  " + yamltext.key(k) + ":" + yamltext.value(obj[k], 2) for k in head + rest)
+    # Below the top level, keys stay in the input's order and small values go on one line,
+    # as in the entries (the same writer).
+    return "\n".join("  " + yamltext.key(k) + ":" + value(obj[k], 2, room=WIDTH - len(yamltext.key(k)) - 3) for k in head + rest)

@@ -1,8 +1,9 @@
 """Deployments, StatefulSets, DaemonSets, Jobs and CronJobs back to workload entries.
 
 k8sgen labels a workload and its pods alike (the entry's `labels`, by default
-`app.kubernetes.io/name: NAME`) and gives both the entry's annotations, so a workload whose
-pod template carries other labels or annotations than the workload itself stays verbatim.
+`app.kubernetes.io/name: NAME`, `{}` for none) and gives both the entry's annotations; what
+only the pod template carries is `podLabels` and `podAnnotations`. A workload with a label or
+annotation its pods lack stays verbatim.
 """
 
 from __future__ import annotations
@@ -30,14 +31,27 @@ def propose(g: Group) -> list:
     return out
 
 
-def _template(template: dict, meta: dict, kind: str) -> dict:
-    """The pod template's spec, once its metadata is known to be the workload's own."""
+def _template(template: dict, meta: dict, kind: str) -> tuple:
+    """The pod template's spec, and its labels and annotations beyond the workload's own
+    (`podLabels`, `podAnnotations`): k8sgen gives the pods every label and annotation of the
+    workload, so one the pods lack has no shorthand."""
     only(template, ("metadata", "spec"), "template")
     tmeta = dict(template.get("metadata") or {})
     only(tmeta, ("labels", "annotations"), "template.metadata")
-    if (tmeta.get("labels") or {}) != (meta.get("labels") or {}) or (tmeta.get("annotations") or {}) != (meta.get("annotations") or {}):
-        raise Unsupported(f"{kind} pod template metadata")
-    return template.get("spec") or {}
+    extra = []
+    for key in ("labels", "annotations"):
+        pods, own = tmeta.get(key) or {}, meta.get(key) or {}
+        if any(pods.get(k) != v for k, v in own.items()):
+            raise Unsupported(f"{kind} pod template {key}")
+        extra.append({k: v for k, v in pods.items() if k not in own})
+    return template.get("spec") or {}, extra[0], extra[1]
+
+
+def _pod_template(kind: str, obj: dict) -> dict:
+    spec = obj.get("spec") or {}
+    if kind == "CronJob":
+        spec = ((spec.get("jobTemplate") or {}).get("spec") or {})
+    return spec.get("template") or {}
 
 
 def _workload(g: Group, kind: str, key: tuple, obj: dict) -> tuple:
@@ -47,8 +61,7 @@ def _workload(g: Group, kind: str, key: tuple, obj: dict) -> tuple:
     meta_entry: dict = {}
     metadata(obj, meta_entry)
     labels = meta_entry.get("labels") or {}
-    if not labels:
-        raise Unsupported("a workload without labels")  # k8sgen would add app.kubernetes.io/name
+    pod_spec, pod_labels, pod_annotations = _template(_pod_template(kind, obj), obj.get("metadata") or {}, kind)
     spec = dict(obj.get("spec") or {})
     external: dict = {}
     head: dict = {}
@@ -56,14 +69,14 @@ def _workload(g: Group, kind: str, key: tuple, obj: dict) -> tuple:
         job_template = dict(spec.pop("jobTemplate", None) or {})
         only(job_template, ("spec",), "jobTemplate")
         job = dict(job_template.get("spec") or {})
-        template = job.pop("template", None) or {}
+        job.pop("template", None)
         only(spec, _CRON_FIELDS, "spec")
         only(job, _JOB_FIELDS, "jobTemplate.spec")
         if "suspend" in job:
             raise Unsupported("jobTemplate.spec.suspend")
         fields = {**{k: spec[k] for k in _CRON_FIELDS if k in spec}, **{k: job[k] for k in _JOB_FIELDS if k in job}}
     else:
-        template = spec.pop("template", None) or {}
+        spec.pop("template", None)
         if kind == "Job":
             only(spec, _JOB_FIELDS, "spec")
             fields = {k: spec[k] for k in _JOB_FIELDS if k in spec}
@@ -73,7 +86,7 @@ def _workload(g: Group, kind: str, key: tuple, obj: dict) -> tuple:
             match = selector.get("matchLabels") or {}
             if not match:
                 raise Unsupported("selector")
-            if match != labels:
+            if match != (labels or pod_labels):  # the selector k8sgen would give it
                 head["selector"] = dict(match)
             allowed = _FIELDS[kind] + (_STRATEGY[kind],) + (("serviceName", "volumeClaimTemplates") if kind == "StatefulSet" else ())
             only(spec, allowed, "spec")
@@ -104,7 +117,6 @@ def _workload(g: Group, kind: str, key: tuple, obj: dict) -> tuple:
                     claims[tm["name"]] = claim_entry(t.get("spec") or {})
                 if claims:
                     fields["volumeClaims"] = claims
-    pod_spec = _template(template, obj.get("metadata") or {}, kind)
     restart = "Never" if kind in ("Job", "CronJob") else None
     entry = pod_entry(g, name, pod_spec, restart_default=restart)
     if restart is None and entry.get("restartPolicy") == "Always":
@@ -113,9 +125,13 @@ def _workload(g: Group, kind: str, key: tuple, obj: dict) -> tuple:
         raise Unsupported("restartPolicy")  # k8sgen would write Never
     out: dict = {}
     if labels != {NAME_LABEL: name}:
-        out["labels"] = labels
+        out["labels"] = labels  # {} too: a workload without labels of its own
     if meta_entry.get("annotations"):
         out["annotations"] = meta_entry["annotations"]
+    if pod_labels:
+        out["podLabels"] = pod_labels
+    if pod_annotations:
+        out["podAnnotations"] = pod_annotations
     out.update(head)
     out.update(fields)
     out.update(entry)

@@ -36,6 +36,17 @@ def _object(cx: Context, kind: str, name: str, entry: dict, src: tuple) -> None:
     binary: dict = {}  # key -> bytes
     for k, v in entry.get("data", {}).items():
         text[k] = v
+    for k, v in entry.get("binaryData", {}).items():
+        # Bytes that are no text, as Kubernetes writes them (base64): what import makes of a
+        # ConfigMap's binaryData or of Secret data that is not UTF-8.
+        bsrc = src + ("binaryData", k)
+        if k in text:
+            cx.error(f"key {k!r} is given twice (data and binaryData)", bsrc, "rename one of the keys", rule="spec-config", key=True)
+            continue
+        try:
+            binary[k] = base64.b64decode(v, validate=True)
+        except (ValueError, TypeError):
+            cx.error(f"binaryData {k!r} is not base64", bsrc, "write the bytes base64-encoded (base64 -w0 FILE)", rule="spec-config")
     for k, path, at in _file_list(entry.get("files", {})):
         fsrc = src + ("files", at)
         if k in text or k in binary:
@@ -65,7 +76,7 @@ def _object(cx: Context, kind: str, name: str, entry: dict, src: tuple) -> None:
     if entry.get("hashSuffix"):
         final = f"{name}-{content_hash(kind, name, ctx)}"
     cx.names.setdefault(kind, {})[name] = final
-    origins = {("data",): src + ("data",), ("binaryData",): src + ("files",)}
+    origins = {("data",): src + ("data",), ("binaryData",): src + ("binaryData" if entry.get("binaryData") else "files",)}
     cx.add(kind, "v1", final, True, "secret.yaml.j2" if secret else "configmap.yaml.j2", ctx, src, entry, origins, secret=secret)
 
 

@@ -18,6 +18,10 @@ API_PROXY_RESOURCES = {"requests": {"cpu": "10m", "memory": "32Mi"}, "limits": {
 _KIND = {"configMap": "ConfigMap", "secret": "Secret"}
 _PORT_C = re.compile(r"(?:([a-z0-9-]+):)?([0-9]+)(?:/(TCP|UDP|SCTP))?\Z")
 
+# Pod spec fields a pod entry takes in Kubernetes' own form (the rendered object is checked
+# against the Kubernetes schema), written in this order after securityContext.
+OWN_FORM = ("priorityClassName", "terminationGracePeriodSeconds", "dnsPolicy", "hostNetwork", "tolerations", "affinity", "topologySpreadConstraints")
+
 _CONTAINER_KEYS = (
     "image", "command", "args", "workingDir", "env", "envFrom", "ports", "resources", "mounts", "downward",
     "imagePullPolicy", "securityContext", "readinessProbe", "livenessProbe", "startupProbe",
@@ -115,7 +119,10 @@ def pod_spec(cx: Context, name: str, pod: dict, src: tuple, prefix: tuple, origi
         "initContainers": [_public(x) for x in built_init],
         "containers": [_public(x) for x in built],
         "volumes": volumes,
+        "own": [(k, pod[k]) for k in OWN_FORM if k in pod],
     }
+    for k in OWN_FORM:
+        origins[prefix + (k,)] = src + (k,)
     for k, v in (("nodeSelector", "nodeSelector"), ("securityContext", "podSecurityContext"), ("serviceAccountName", "serviceAccount"), ("hostname", "hostname"), ("subdomain", "subdomain"), ("restartPolicy", "restartPolicy")):
         origins[prefix + (k,)] = src + (v,)
     return ctx

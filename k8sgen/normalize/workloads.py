@@ -49,18 +49,21 @@ def _workload(cx: Context, kind: str, api: str, template: str, prefix: tuple, na
         cx.error(f"two workloads are named {name!r} (also {other[0]}.{other[1]})", src, "selectWorkload needs one workload per name: rename one", rule="spec-workload", key=True)
         return
     entry = dict(w)
-    if not w.get("labels"):
-        entry["labels"] = {NAME_LABEL: name}
-    own = entry["labels"]
-    selector = dict(own)
+    if "labels" not in w:
+        entry["labels"] = {NAME_LABEL: name}  # `labels: {}` says: no labels of its own
+    # podLabels and podAnnotations go to the pod template only, added to the entry's own.
+    own = {**entry["labels"], **w.get("podLabels", {})}
+    selector = dict(entry["labels"] or w.get("podLabels", {}))
+    batch = kind in ("Job", "CronJob")
     if "selector" in w:
         selector = dict(w["selector"])
         wrong = [k for k, v in selector.items() if own.get(k) != v]
         if wrong:
             cx.error(f"selector label {wrong[0]!r} is not one of this workload's pod labels", src + ("selector", wrong[0]), "a workload must select its own pods: the selector is a subset of labels", rule="spec-workload")
+    if not selector and not batch:
+        cx.error(f"a {kind} selects its pods by their labels, and this one's pods have none", src + ("labels",), "give it labels, or podLabels to select its pods by", rule="spec-workload", key="labels" in w)
     cx.workloads[name] = (kind, selector, src)
 
-    batch = kind in ("Job", "CronJob")
     restart = w.get("restartPolicy")
     if batch and restart is None:
         entry["restartPolicy"] = "Never"  # as `kubectl create job`: a failed pod stays for its logs
@@ -75,6 +78,11 @@ def _workload(cx: Context, kind: str, api: str, template: str, prefix: tuple, na
     if pspec is None:
         return
     pod_labels, pod_ann = cx.meta(entry)
+    pod_labels.update(w.get("podLabels", {}))
+    pod_ann.update(w.get("podAnnotations", {}))
+    origins[prefix[:-1] + ("metadata", "annotations")] = src + ("podAnnotations" if w.get("podAnnotations") else "annotations",)
+    if w.get("podLabels"):
+        origins[prefix[:-1] + ("metadata", "labels")] = src + ("podLabels",)
     ctx: dict = {"pod": {"labels": pod_labels, "annotations": pod_ann, "spec": pspec}, "selector": None, "fields": [], "jobFields": []}
     if not batch:
         ctx["selector"] = selector
