@@ -104,7 +104,10 @@ def _import_group(ns: str, keys: list, originals: dict, forced: set, comments: d
         spec, notes, verbatim = _spec(ns, [], list(mine), mine, comments)
         text = spectext.spec_text(spec, notes)
     if entries:
-        spec, text = _common_metadata(ns, entries, [k for k in mine if k not in g.taken], mine, comments, name, text) or (spec, text)
+        rest = [k for k in mine if k not in g.taken]
+        spec, text = _common_metadata(ns, entries, rest, mine, comments, name, text) or (spec, text)
+        top = {k: spec[k] for k in ("labels", "annotations") if k in spec}
+        spec, text = _alike(ns, entries, rest, mine, comments, name, text, top) or (spec, text)
     covered = sum(len(e.objects) for e in entries)
     return Imported(ns, text, covered, len(verbatim), entries, spec)
 
@@ -179,6 +182,80 @@ def _common_metadata(ns: str, entries: list, rest: list, mine: dict, comments: d
 
 
 _WORKLOADS = ("deployments", "statefulSets", "daemonSets", "jobs", "cronJobs")
+
+
+def _alike(ns: str, entries: list, rest: list, mine: dict, comments: dict, name: str, before: str, top: dict):
+    """Entries that differ from an earlier entry of their section in a few fields, written as
+    `like: EARLIER` and those fields (normalize/like.py). Only an entry that gets shorter, and
+    only bases that do not use like themselves; kept if the spec still renders the same
+    objects (entries that do not are written whole again); else None."""
+    from ..normalize.like import SECTIONS
+
+    changed: dict = {}  # index -> the entry written with like
+    bases: set = set()
+    for i, e in enumerate(entries):
+        if e.section not in SECTIONS:
+            continue
+        best = None
+        for b in entries[:i]:
+            if b.section != e.section or id(b) in changed or b.name == e.name:
+                continue
+            d = _difference(b.value, e.value)
+            if d is None:
+                continue
+            value = {"like": b.name, **d}
+            size = _entry_lines(e.name, value)
+            if best is None or size < best[0]:
+                best = (size, value, b)
+        if best is not None and best[0] < _entry_lines(e.name, e.value) and id(e) not in bases:
+            changed[i] = Entry(e.section, e.name, best[1], e.objects, e.external)
+            bases.add(id(best[2]))
+    for _ in range(2):
+        if not changed:
+            return None
+        trial = [changed.get(i, e) for i, e in enumerate(entries)]
+        spec, notes, _ = _spec(ns, trial, rest, mine, comments)
+        spec = {**({"namespace": spec.pop("namespace")} if "namespace" in spec else {}), **top, **spec}
+        text = spectext.spec_text(spec, notes)
+        bad = _verify(trial, text, mine, name)
+        if not bad:
+            if len(text.splitlines()) >= len(before.splitlines()):
+                return None
+            entries[:] = trial
+            return spec, text
+        # Write whole again what did not come back the same, and what starts from it.
+        names = {(e.section, e.name) for e in trial if id(e) in bad}
+        changed = {i: e for i, e in changed.items() if id(e) not in bad and (e.section, e.value["like"]) not in names}
+    return None
+
+
+def _difference(base: dict, entry: dict):
+    """What `entry` says on top of `base` (like's merge: mappings key by key, the rest
+    replaced), or None when it cannot: like cannot take away a key the base has."""
+    out: dict = {}
+    for k in base:
+        if k not in entry:
+            return None
+    for k, v in entry.items():
+        b = base[k] if k in base else None
+        if k not in base:
+            out[k] = v
+        elif b == v:
+            continue
+        elif isinstance(v, dict) and isinstance(b, dict):
+            sub = _difference(b, v)
+            if sub is None:
+                return None
+            out[k] = sub
+        elif isinstance(v, dict) or isinstance(b, dict):
+            return None  # a mapping would merge into the other value's place wrongly
+        else:
+            out[k] = v
+    return out
+
+
+def _entry_lines(name: str, value: dict) -> int:
+    return len(spectext.mapping({name: value}, 2).splitlines())
 
 
 def _blame(problems: list, entries: list, doc) -> set:

@@ -93,11 +93,23 @@ def _get(obj, path: tuple):
     return obj
 
 
+def _quantity(v):
+    """A quantity written as a small whole number is the same quantity as its text: the API
+    server stores `divisor: 1` as "1" (below 1000 the canonical text is the number's own)."""
+    if isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 1000:
+        return str(v)
+    return v
+
+
 def _clean(v, parent: str = ""):
     if isinstance(v, dict):
         out = {}
         for k, x in v.items():
             x = _clean(x, k)
+            if k in ("divisor", "sizeLimit"):
+                x = _quantity(x)
+            elif k in ("limits", "requests") and isinstance(x, dict):
+                x = {q: _quantity(n) for q, n in x.items()}
             if x is None or (k in _OMIT_EMPTY and x in ({}, [])):
                 continue
             out[k] = x
