@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import compare, config, pods, rbac, services, spectext, storage, workloads
+from . import compare, config, namespace, pods, rbac, services, spectext, storage, workloads
 from .base import Entry, Group
 
 # Proposal order: accounts take their roles, bindings and token Secrets first; ConfigMaps and
 # Secrets fix their spec names before pods refer to them; workloads record their selectors
 # before Services look for one (selectWorkload).
-MODULES = (rbac, config, storage, workloads, services, pods)
+MODULES = (namespace, rbac, config, storage, workloads, services, pods)
 SECTIONS = (
     "serviceAccounts", "roles", "bindings", "configMaps", "secrets", "persistentVolumeClaims", "persistentVolumes",
     "services", "deployments", "statefulSets", "daemonSets", "jobs", "cronJobs", "pods",
@@ -60,6 +60,8 @@ def import_objects(objects: list, comments: dict | None = None, name: str = "<im
     for k in originals:
         if k[1]:
             homes[k[1]].append(k)
+        elif k[0] == "Namespace" and k[2] in homes:
+            homes[k[2]].append(k)  # the Namespace of the objects in it
         else:
             owner = next((n for n in sorted(homes, key=len, reverse=True) if k[2].startswith(n + "-")), None)
             homes[owner or order[0]].append(k)
@@ -283,6 +285,11 @@ def _spec(ns: str, entries: list, rest: list, mine: dict, comments: dict) -> tup
     notes: dict = {}
     if ns != "default":
         spec["namespace"] = ns
+    for e in entries:
+        if e.section == namespace.SECTION:  # a top-level setting, not a section of entries
+            spec[e.section] = e.value or True
+            if comments.get(e.objects[0]):
+                notes[(e.section, "")] = comments[e.objects[0]]
     for section in SECTIONS:
         chosen = [e for e in entries if e.section == section]
         if chosen:

@@ -1,8 +1,9 @@
 """ServiceAccounts, roles and bindings back to entries.
 
-A Role and a RoleBinding both named like a ServiceAccount, the binding granting that Role to
-that account alone and nothing else binding the Role, are the account's `rules` (a ClusterRole
-and ClusterRoleBinding named NAMESPACE-ACCOUNT its `clusterRules`); a binding of the account
+A Role and a RoleBinding of one name, the binding granting that Role to one ServiceAccount
+alone and nothing else binding the Role, are the account's `rules` (a ClusterRole and
+ClusterRoleBinding pair its `clusterRules`), with `roleName` (`clusterRoleName`) when the name
+is not k8sgen's own (the account's name, NAMESPACE-ACCOUNT); a binding of the account
 alone named ACCOUNT-ROLE is a `bind:` entry, and the token Secret ACCOUNT-token its
 `tokenSecret: true`. Everything else becomes `roles:` and `bindings:` entries.
 """
@@ -87,18 +88,32 @@ def _account(g: Group, k: tuple, sa: dict, bound: dict) -> Entry:
             rules = _rules(r["rules"])
         except CANNOT:
             return None
-        scoped = [_cluster_rule(x) for x in rules]
-        if any(s != cluster for s in scoped):
-            return None  # k8sgen would put these rules on the other kind of role
+        if not cluster and any(_cluster_rule(x) for x in rules):
+            return None  # k8sgen would put these rules on a ClusterRole
         taken.update((role[0], binding[0]))
         return rules
 
-    local = pair("Role", "RoleBinding", name, False)
+    def named(role_kind: str, binding_kind: str, default: str, cluster: bool) -> tuple:
+        """The first of the default name and the names of bindings (named like their role)
+        of this account alone whose pair folds: (name, rules), or (None, None)."""
+        others = sorted(bk[2] for bk, b in g.objects.items() if bk[0] == binding_kind and bk[2] != default
+                        and (b.get("roleRef") or {}).get("name") == bk[2] and _subject_is(b, name, ns))
+        for rname in [default] + others:
+            rules = pair(role_kind, binding_kind, rname, cluster)
+            if rules:
+                return rname, rules
+        return None, None
+
+    rname, local = named("Role", "RoleBinding", name, False)
     if local:
         entry["rules"] = local
-    cluster = pair("ClusterRole", "ClusterRoleBinding", f"{ns}-{name}", True)
+        if rname != name:
+            entry["roleName"] = rname
+    cname, cluster = named("ClusterRole", "ClusterRoleBinding", f"{ns}-{name}", True)
     if cluster:
         entry["clusterRules"] = cluster
+        if cname != f"{ns}-{name}":
+            entry["clusterRoleName"] = cname
     bind = []
     for bk, b in list(g.objects.items()):
         if bk in g.forced or bk in g.taken or bk in taken or bk[0] not in ("RoleBinding", "ClusterRoleBinding"):

@@ -87,6 +87,12 @@ def read(paths: list, kube_version: str | None = None) -> Input:
             note = _comment_above(lines, doc.locate(()).line) if len(found) == 1 and found[0].obj is doc.data else []
             for m in found:
                 k = compare.key(m.obj)
+                if not k[2]:
+                    # No name (a kind cluster config, a tool's file that borrows apiVersion and
+                    # kind): nothing kubectl applies, and nothing a spec can hold. Validated, not imported.
+                    manifests.append(m)
+                    got.skipped.append((str(m.locate(())), f"a {k[0] or 'object'} without metadata.name, which kubectl cannot apply"))
+                    continue
                 if (k, folder) in seen:
                     got.problems.append(Problem(
                         message=f"{k[0]} {k[2]!r} is given twice (also at {seen[k, folder]})",

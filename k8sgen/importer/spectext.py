@@ -96,16 +96,21 @@ def sequence(items: list, indent: int, sort: bool = False) -> str:
 
 def spec_text(spec: dict, comments: dict | None = None, header: str = "") -> str:
     """The spec file. `comments`: (section, name) -> comment lines for that entry; for
-    `manifests` the name is the list index."""
+    `manifests` the name is the list index, for a top-level setting ""."""
     comments = comments or {}
     out = [header] if header else []
     for section, body in spec.items():
+        # A comment for a top-level setting (the Namespace object createNamespace stands for).
+        out.extend("# " + c if c else "#" for c in comments.get((section, ""), ()))
         if section == "manifests":
             out.append("manifests:")
             for i, obj in enumerate(body):
                 for c in comments.get((section, i), ()):
                     out.append("# " + c if c else "#")
                 out.append("- " + _object_text(obj)[2:])
+            continue
+        if section == "createNamespace" and isinstance(body, dict) and flow(body) and len(flow(body)) <= WIDTH - 17:
+            out.append("createNamespace: " + flow(body))  # a setting, not a section: one line if it fits
             continue
         if isinstance(body, dict) and section not in ("labels", "annotations", "external"):
             out.append(yamltext.key(section) + ":" + (" {}" if not body else ""))

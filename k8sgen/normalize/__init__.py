@@ -5,7 +5,8 @@ One module per kind or API group, like validate/rules/: `config` (ConfigMaps, Se
 (Pods and the pod spec every workload shares), `workloads` (Deployments, StatefulSets,
 DaemonSets, Jobs, CronJobs), `services` (Services, Endpoints, EndpointSlices) and `passthrough`
 (`manifests:`, raw objects emitted as they are), after `like` (entries that start from another
-entry of their section are made whole first). They run in
+entry of their section are made whole first) and `namespace` (the Namespace itself, first in
+apply order, when the spec says createNamespace). They run in
 that order because later kinds refer to earlier ones: a pod to the final (hash-suffixed) name of
 a ConfigMap, a Service to the selector of the workload it names.
 """
@@ -14,10 +15,10 @@ from __future__ import annotations
 
 from ..errors import SpecError
 from ..source import Document
-from . import config, like, passthrough, pods, rbac, services, storage, workloads
+from . import config, like, namespace, passthrough, pods, rbac, services, storage, workloads
 from .base import DEFAULT_NAMESPACE, Context, Item, Normalized
 
-STAGES = (like, config, storage, rbac, pods, workloads, services, passthrough)
+STAGES = (like, namespace, config, storage, rbac, pods, workloads, services, passthrough)
 
 
 def normalize(doc: Document) -> Normalized:

@@ -53,10 +53,11 @@ def normalize(cx: Context) -> None:
         cluster += _rules(cx, sa.get("clusterRules", []), src + ("clusterRules",))
         subject = [{"kind": "ServiceAccount", "name": name, "namespace": ns}]
         if local:
-            cx.add("Role", f"{RBAC_GROUP}/v1", name, True, "role.yaml.j2", {"kind": "Role", "rules": local}, src, sa, {("rules",): src + ("rules",)})
-            cx.add("RoleBinding", f"{RBAC_GROUP}/v1", name, True, "binding.yaml.j2", {"kind": "RoleBinding", "roleRef": {"kind": "Role", "name": name}, "subjects": subject}, src, sa)
+            rname = sa.get("roleName", name)  # an install's own naming (import keeps it)
+            cx.add("Role", f"{RBAC_GROUP}/v1", rname, True, "role.yaml.j2", {"kind": "Role", "rules": local}, src, sa, {("rules",): src + ("rules",)})
+            cx.add("RoleBinding", f"{RBAC_GROUP}/v1", rname, True, "binding.yaml.j2", {"kind": "RoleBinding", "roleRef": {"kind": "Role", "name": rname}, "subjects": subject}, src, sa)
         if cluster:
-            cname = f"{ns}-{name}"
+            cname = sa.get("clusterRoleName", f"{ns}-{name}")
             cx.add("ClusterRole", f"{RBAC_GROUP}/v1", cname, False, "role.yaml.j2", {"kind": "ClusterRole", "rules": cluster}, src, sa)
             cx.add("ClusterRoleBinding", f"{RBAC_GROUP}/v1", cname, False, "binding.yaml.j2", {"kind": "ClusterRoleBinding", "roleRef": {"kind": "ClusterRole", "name": cname}, "subjects": subject}, src, sa)
         for i, ref in enumerate(sa.get("bind", [])):
