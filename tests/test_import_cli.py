@@ -178,3 +178,99 @@ def test_an_object_given_twice_is_an_error(tmp_path, monkeypatch):
     assert ran.code == 1
     assert ran.err.startswith("two.yaml:2:1: error: ConfigMap 'a' is given twice (also at one.yaml:1:1) (import-duplicate-object)\n")
     assert not (tmp_path / "spec.yaml").exists()
+
+
+@pytest.fixture
+def envs(tmp_path) -> Path:
+    import shutil
+
+    d = tmp_path / "k8s"
+    shutil.copytree(ROOT / "tests" / "repos" / "multi-env", d)
+    return d
+
+
+def test_variants_become_one_spec_per_directory(envs, tmp_path, monkeypatch):
+    # envs/dev and envs/prod hold the same objects (names) in two variants: -o DIR/ writes one
+    # spec per directory, each of which renders back exactly its directory's objects.
+    monkeypatch.chdir(tmp_path)
+    ran = run_cli("import", "k8s/", "-o", "specs/")
+    assert ran.code == 0, ran
+    written = sorted(str(p.relative_to(tmp_path / "specs")) for p in (tmp_path / "specs").rglob("*.yaml"))
+    assert written == ["envs/dev/shop.k8sgen.yaml", "envs/prod/shop.k8sgen.yaml"]
+    assert "into specs/envs/dev/shop.k8sgen.yaml:" in ran.err and "into specs/envs/prod/shop.k8sgen.yaml:" in ran.err
+    for env in ("dev", "prod"):
+        checked = run_cli("import", f"k8s/envs/{env}", "--check", f"specs/envs/{env}/shop.k8sgen.yaml")
+        assert checked.code == 0, checked
+    # Run again: it replaces what it wrote itself.
+    assert run_cli("import", "k8s/", "-o", "specs/").code == 0
+
+
+@pytest.mark.parametrize("args, hint", [
+    (["-o", "app.k8sgen.yaml"], "hint: -o DIR/ writes one spec per directory"),
+    ([], "hint: -o DIR/ writes one spec per directory"),
+    (["--check", "spec.yaml"], "hint: --check compares one variant: name its directory"),
+])
+def test_variants_do_not_fit_one_spec(envs, tmp_path, monkeypatch, args, hint):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "spec.yaml").write_text("namespace: shop\n")
+    ran = run_cli("import", "k8s/", *args)
+    assert ran.code == 1, ran
+    assert ran.out == ""
+    assert ran.err.startswith("k8s/envs/prod/configmap.yaml:1:1: error: ConfigMap 'storefront-env' is in two directories "
+                              "(also at k8s/envs/dev/configmap.yaml:1:1): one spec cannot hold both variants (import-duplicate-object)\n")
+    assert hint in ran.err
+    assert not (tmp_path / "app.k8sgen.yaml").exists()
+
+
+def test_variants_write_all_specs_or_none(envs, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    mine = tmp_path / "specs" / "envs" / "prod" / "shop.k8sgen.yaml"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("# my own prod spec\n")
+    ran = run_cli("import", "k8s/", "-o", "specs/")
+    assert ran.code == 1
+    assert "specs/envs/prod/shop.k8sgen.yaml exists and k8sgen import did not write it" in ran.err
+    assert mine.read_text() == "# my own prod spec\n"
+    assert not (tmp_path / "specs" / "envs" / "dev").exists()  # not even its directory
+
+
+def test_server_set_fields_are_dropped(tmp_path, monkeypatch):
+    # `kubectl get -o yaml` output: status, uid, resourceVersion... and the last-applied
+    # annotation (which holds a Secret's values) are dropped, stderr says which, never a value.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "dump.yaml").write_text(
+        "apiVersion: v1\nkind: List\nitems:\n"
+        "- apiVersion: v1\n  kind: Secret\n  metadata:\n    name: db\n    namespace: default\n    uid: 1c6f0d6e-0000-4000-8000-000000000009\n"
+        "    resourceVersion: \"881\"\n    creationTimestamp: \"2026-11-30T09:15:00Z\"\n    annotations:\n"
+        "      kubectl.kubernetes.io/last-applied-configuration: '{\"stringData\":{\"password\":\"hunter2-very-secret\"}}'\n"
+        "  type: Opaque\n  data:\n    password: aHVudGVyMi12ZXJ5LXNlY3JldA==\n"
+    )
+    ran = run_cli("import", "dump.yaml", "-o", "spec.yaml")
+    assert ran.code == 0, ran
+    assert ran.err == (
+        "k8sgen: dropped what the API server sets (metadata.annotations[kubectl.kubernetes.io/last-applied-configuration], "
+        "metadata.creationTimestamp, metadata.resourceVersion, metadata.uid) from 1 object: applying it back means nothing\n"
+        "k8sgen: imported 1 objects into spec.yaml: 1 as shorthands, 0 kept verbatim under manifests:\n"
+    )
+    text = (tmp_path / "spec.yaml").read_text()
+    assert "secrets:\n  db:\n    data: {password: hunter2-very-secret}\n" in text
+    assert "uid" not in text and "last-applied" not in text
+    checked = run_cli("import", "dump.yaml", "--check", "spec.yaml")
+    assert checked.code == 0, checked
+    assert "hunter2" not in checked.out + checked.err
+
+
+def test_the_readme_adopts_an_app_in_exactly_these_two_commands(k8s, tmp_path, monkeypatch):
+    # The commands the README shows, run as they are written there (comments aside).
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Adopting an existing application", 1)[1]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [shlex.split(line, comments=True) for line in block.splitlines() if line.strip()]
+    assert commands == [["k8sgen", "import", "k8s/", "-o", "app.k8sgen.yaml"], ["k8sgen", "import", "k8s/", "--check", "app.k8sgen.yaml"]]
+    monkeypatch.chdir(tmp_path)
+    for argv in commands:
+        ran = run_cli(*argv[1:])
+        assert ran.code == 0, (argv, ran)
+    assert "renders the same 7 objects as the manifests" in ran.err
