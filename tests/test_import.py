@@ -139,7 +139,17 @@ def _spec(draw) -> dict:
     if kind in ("jobs", "cronJobs"):
         pod["restartPolicy"] = draw(st.sampled_from(["Never", "OnFailure"]))
     name = "db" if kind == "statefulSets" else "web"
+    if draw(st.booleans()):
+        pod["tolerations"] = [{"key": "dedicated", "operator": "Equal", "value": draw(_name), "effect": "NoSchedule"}]
+    if kind != "pods" and draw(st.booleans()):
+        pod["podAnnotations"] = {"prometheus.io/scrape": draw(st.sampled_from(["true", "false"]))}
+    if kind in ("deployments", "daemonSets", "jobs") and "labels" not in pod and draw(st.booleans()):
+        pod["labels"] = {}  # labels on the pod template only
+        pod["podLabels"] = {"app": name}
     spec[kind] = {name: pod}
+    if kind in ("deployments", "jobs") and draw(st.booleans()):
+        # A near twin, written `like: web` by hand; import finds its own way back to it.
+        spec[kind]["web2"] = {"like": name, "image": "nginx:1.26", **({"labels": {}, "podLabels": {"app": "web2"}} if "podLabels" in pod else {})}
     if kind in ("deployments", "daemonSets") and draw(st.booleans()):
         spec["services"] = {"web": {"selectWorkload": name, "ports": [draw(st.sampled_from(["80:8080", 80, "443:http"]))]}}
     if draw(st.booleans()):

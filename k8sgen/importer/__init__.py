@@ -194,13 +194,12 @@ def _alike(ns: str, entries: list, rest: list, mine: dict, comments: dict, name:
     from ..normalize.like import SECTIONS
 
     changed: dict = {}  # index -> the entry written with like
-    bases: set = set()
     for i, e in enumerate(entries):
         if e.section not in SECTIONS:
             continue
         best = None
-        for b in entries[:i]:
-            if b.section != e.section or id(b) in changed or b.name == e.name:
+        for j, b in enumerate(entries[:i]):
+            if b.section != e.section or j in changed or b.name == e.name:
                 continue
             d = _difference(b.value, e.value)
             if d is None:
@@ -209,9 +208,10 @@ def _alike(ns: str, entries: list, rest: list, mine: dict, comments: dict, name:
             size = _entry_lines(e.name, value)
             if best is None or size < best[0]:
                 best = (size, value, b)
-        if best is not None and best[0] < _entry_lines(e.name, e.value) and id(e) not in bases:
+        if best is not None and best[0] < _entry_lines(e.name, e.value):
+            # Entries are visited in order and a base is an earlier entry left whole, so no
+            # base uses like itself.
             changed[i] = Entry(e.section, e.name, best[1], e.objects, e.external)
-            bases.add(id(best[2]))
     for _ in range(2):
         if not changed:
             return None
