@@ -109,6 +109,10 @@ CASES = [
     Case("billion-laughs", _bomb(), 2,
          "{f}:4:5: error: aliases expand to more than 10000 nodes (yaml-alias-limit)\n"
          "  hint: this looks like an alias bomb; write the values out or use fewer aliases\n"),
+    # `like` repeats entries as aliases do: capped as aliases are (100 copies of 100 KB).
+    Case("like-amplification", b"pods:\n  p0: {image: 'x:1', command: [" + b"a" * 100_000 + b"]}\n"
+         + b"".join(b"  p%d: {like: p0}\n" % i for i in range(1, 100)), 1,
+         "{f}:44:15: error: like repeats more than 4 MiB of entries in all (spec-like)\n  hint: write the entries out, or split the spec\n"),
     Case("deep-flow", b"pods: " + b"[" * 200 + b"]" * 200 + b"\n", 2, DEPTH % "1:107"),
     # Deep enough to crash libyaml's recursive composer (and to parse in quadratic time).
     Case("very-deep-flow", b"pods: " + b"[" * 200_000 + b"]" * 200_000 + b"\n", 2, DEPTH % "1:107"),
@@ -405,3 +409,12 @@ def test_lone_surrogates_are_a_spec_error():
         "--set:1:26: error: text 'a\\udcff' holds U+DCFF, a lone UTF-16 surrogate, which is not a character (spec-text)\n"
         "  hint: use UTF-8 text; on a command line, check the terminal's encoding\n"
     )
+
+
+def test_a_long_like_chain_is_no_recursion(tmp_path):
+    # Each entry starts from the one before: resolved in a loop, whatever the length.
+    lines = ["pods:", "  p0: {image: 'x:1', resources: {limits: {memory: 8Mi}}}"] + [f"  p{i}: {{like: p{i - 1}}}" for i in range(1, 3000)]
+    (tmp_path / "spec.yaml").write_text("\n".join(lines) + "\n")
+    ran = run_in_process(["render", str(tmp_path / "spec.yaml")])
+    assert ran.code == 0 and ran.err == "", ran.err[:500]
+    assert ran.out.count("kind: Pod\n") == 3000
