@@ -192,7 +192,7 @@ def version() -> int:
 @app.command("import")
 def import_(
     paths: List[str] = typer.Argument(..., help="Manifest files, directories of them (recursively), or '-' for stdin.", metavar="FILE|DIR|-"),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the spec to FILE (atomically); DIR/ writes one spec per namespace.", metavar="FILE|DIR/"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the spec to FILE (atomically); DIR/ writes one spec per namespace (and per directory of variants: envs/dev, envs/prod).", metavar="FILE|DIR/"),
     force: bool = typer.Option(False, "--force", help="Replace an -o file that k8sgen import did not write, or that was edited."),
     check: Optional[str] = typer.Option(None, "--check", help="Write nothing; exit 1 unless SPEC renders the same objects as the manifests.", metavar="SPEC"),
     kube_version: Optional[str] = KUBE_VERSION,
@@ -209,7 +209,7 @@ def import_(
       k8sgen import k8s/ -o app.k8sgen.yaml
       k8sgen import k8s/ --check app.k8sgen.yaml      # proves the spec renders the same objects
       cat k8s/*.yaml | k8sgen import -
-      k8sgen import k8s/ -o specs/                     # one spec per namespace
+      k8sgen import k8s/ -o specs/                     # one spec per namespace and variant directory
     """
     from .commands import importer as cmd
 

@@ -389,3 +389,43 @@ def test_the_realistic_corpus_is_three_times_shorter():
         manifest += m
         spec_lines += s
     assert manifest >= 3 * spec_lines, (manifest, spec_lines)
+
+
+def test_a_small_number_quantity_equals_its_text():
+    def pod(divisor, memory):
+        env = [{"name": "M", "valueFrom": {"resourceFieldRef": {"resource": "limits.memory", "divisor": divisor}}}]
+        c = {"name": "c", "image": "x:1", "env": env, "resources": {"limits": {"memory": memory}}}
+        return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [c]}}
+
+    assert compare.same(pod(1, 64), pod("1", "64"))
+    assert not compare.same(pod(1, 64), pod("2", "64"))
+    assert not compare.same(pod(1, 64), pod(1, "64Mi"))
+
+
+def test_bytes_that_are_no_text_become_binary_data():
+    import base64
+
+    raw = base64.b64encode(b"\x00\x01\xfe\xff").decode()
+    objects = [
+        {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "keys"}, "type": "Opaque", "data": {"k.p12": raw, "user": base64.b64encode(b"admin").decode()}},
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "assets"}, "data": {"a.txt": "hi"}, "binaryData": {"favicon.ico": raw}},
+    ]
+    [spec] = import_objects(objects)
+    assert spec.verbatim == 0, spec.text
+    assert f"binaryData: {{k.p12: {raw}}}" in spec.text and "user: admin" in spec.text
+    _same_objects(objects, _render(spec.text))
+
+
+def test_workload_labels_on_the_pod_template_only():
+    dep = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "ledger"},
+           "spec": {"selector": {"matchLabels": {"app": "ledger"}},
+                    "template": {"metadata": {"labels": {"app": "ledger", "version": "2"}, "annotations": {"prometheus.io/scrape": "true"}},
+                                 "spec": {"containers": [{"name": "ledger", "image": "x:1"}]}}}}
+    [spec] = import_objects([dep])
+    assert spec.verbatim == 0, spec.text
+    assert "    labels: {}\n    podLabels: {app: ledger, version: \"2\"}\n    podAnnotations: {prometheus.io/scrape: \"true\"}\n    selector: {app: ledger}\n" in spec.text
+    _same_objects([dep], _render(spec.text))
+    # A label of the workload that its pods lack: no shorthand says that.
+    dep["metadata"]["labels"] = {"team": "ledger"}
+    [spec] = import_objects([dep])
+    assert spec.verbatim == 1
