@@ -53,7 +53,7 @@ if TYPE_CHECKING:  # for annotations only
 
 PROFILE_ANNOTATION = "k8sgen.dev/lint-profile"
 PROFILES = ("privileged", BASELINE, RECOMMENDED, RESTRICTED)
-DEFAULT_PROFILE = BASELINE
+DEFAULT_PROFILE = RECOMMENDED
 PSS_PROFILES = ("privileged", BASELINE, RESTRICTED)  # what a Namespace's enforce label may say
 # The rule levels each profile runs ("" is always on).
 PROFILE_LEVELS = {
