@@ -253,8 +253,11 @@ def test_rule_table_is_documented():
 
 def test_findings_are_warnings_with_hints():
     objs = [pod(hostPID=True, automountServiceAccountToken=None, containers=[{"name": "a", "image": "busybox"}])]
-    found = list(lint.check(objs[0], Context(kube_version=(1, 37), manifests=[Manifest(o) for o in objs])))
+    found = list(lint.check(objs[0], Context(kube_version=(1, 37), manifests=[Manifest(o) for o in objs], profile="baseline")))
     assert len(found) == 4
+    by_default = list(lint.check(objs[0], Context(kube_version=(1, 37), manifests=[Manifest(o) for o in objs])))
+    assert len(by_default) > 4  # the recommended checks run too (probes, non-root...)
+    assert all(p.severity == "warning" and p.hint and p.pos is None for p in by_default)
     assert all(p.severity == "warning" and p.hint and p.pos is None for p in found)
 
 
@@ -293,12 +296,20 @@ SILENCE_CASES = {
 
 @pytest.mark.parametrize("ignore,expected", SILENCE_CASES.values(), ids=SILENCE_CASES.keys())
 def test_silencing(runner, ignore, expected):
-    assert sorted(p.rule for p in runner([Manifest(pod(**NOISY), ignore=ignore)], "1.37")) == expected
+    # Under baseline, so that the list stays short; the recommended rules silence the same way.
+    assert sorted(p.rule for p in runner([Manifest(pod(**NOISY), ignore=ignore)], "1.37", profile="baseline")) == expected
 
 
 def test_silencing_by_annotation_glob(runner):
     obj = pod(annotations={"k8sgen.dev/ignore": "lint-pss-*,lint-token-automount"}, **NOISY)
-    assert [p.rule for p in runner([Manifest(obj, ignore=validate.ignored_rules(obj))], "1.37")] == ["lint-image-tag"]
+    assert [p.rule for p in runner([Manifest(obj, ignore=validate.ignored_rules(obj))], "1.37", profile="baseline")] == ["lint-image-tag"]
+
+
+def test_silencing_under_the_default_profile(runner):
+    found = {p.rule for p in runner([Manifest(pod(**NOISY))], "1.37")}
+    assert {"lint-probes", "lint-run-as-non-root", "lint-read-only-root-fs"} <= found
+    quiet = runner([Manifest(pod(**NOISY), ignore=frozenset({"lint-probes", "lint-run-as-*", "lint-read-only-root-fs"}))], "1.37")
+    assert {p.rule for p in quiet} == found - {"lint-probes", "lint-run-as-non-root", "lint-read-only-root-fs"}
 
 
 IS_IGNORED = [
