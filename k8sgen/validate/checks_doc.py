@@ -66,16 +66,18 @@ Warnings fail a run only under `--strict`. Each rule runs under some profiles:
 | profile | runs |
 | --- | --- |
 | `privileged` | the always-on rules |
-| `baseline` (default) | always-on + Pod Security baseline |
-| `recommended` | always-on + Pod Security baseline + the hardening and reliability checks kube-linter, Polaris and kube-score turn on by default |
+| `baseline` | always-on + Pod Security baseline |
+| `recommended` (default) | always-on + Pod Security baseline + the hardening and reliability checks kube-linter, Polaris and kube-score turn on by default |
 | `restricted` | always-on + Pod Security baseline and restricted |
 
 The always-on rules flag a mistake or a direct risk whatever the workload (a probe on a port
 the container does not have, a password in an env value, the Docker socket mounted, a
 disruption budget that blocks every drain) and the API server's own warnings, in its words.
 The `recommended` rules are what the three tools ask of every workload (probes, a read-only root
-filesystem, non-root, CPU and memory requests, spread replicas...): k8sgen's own examples do not
-meet them, which is why they are not the default.
+filesystem, non-root, CPU and memory requests, spread replicas...), and they are the default, as
+in those tools: k8sgen's examples and `k8sgen init` starters meet them. To keep only the Pod
+Security baseline and the always-on rules, choose `baseline`: `--profile baseline` for a run, or
+`profile: baseline` in the repository's `.k8sgen.yaml`.
 
 Pod Security Standards follow the pod-security admission plugin's checks for the target Kubernetes
 version; under `restricted` the restricted checks replace the baseline checks they override
@@ -89,7 +91,7 @@ Which profile applies to an object, first match wins:
 2. for the Pod Security part only, the `pod-security.kubernetes.io/enforce` label of its Namespace,
    when that Namespace is validated too (the `recommended` checks stay as the run chose them);
 3. the run's profile: `--profile` on `render` and `validate`, else `profile:` in the repository's `.k8sgen.yaml`;
-4. `baseline`.
+4. `recommended`.
 
 ### The repository config file, `.k8sgen.yaml`
 
@@ -99,7 +101,7 @@ file travels with the code under review, so it may only choose the profile and s
 errors cannot be silenced, and any other key is an error (exit 2, with its line and column):
 
 ```yaml
-profile: recommended             # privileged | baseline | recommended | restricted
+profile: baseline                # privileged | baseline | recommended (default) | restricted
 ignore: [lint-probes, "lint-rbac-*"]
 ```
 

@@ -15,8 +15,8 @@ Profiles. A rule's level says which profiles run it:
 | profile | runs |
 | --- | --- |
 | privileged | always-on rules |
-| baseline (default) | always-on + Pod Security baseline |
-| recommended | always-on + Pod Security baseline + recommended |
+| baseline | always-on + Pod Security baseline |
+| recommended (default) | always-on + Pod Security baseline + recommended |
 | restricted | always-on + Pod Security baseline and restricted |
 
 Which profile applies to an object, first match wins:
@@ -25,12 +25,13 @@ Which profile applies to an object, first match wins:
    Namespace, when that Namespace is validated in the same set (the level the cluster will
    enforce anyway); the `recommended` checks stay as the run chose;
 3. `ctx.profile`: the run's `--profile`, else the repository's `.k8sgen.yaml` (`lintconfig`);
-4. `DEFAULT_PROFILE`, "baseline".
+4. `DEFAULT_PROFILE`, "recommended".
 When recommended and restricted rules both run (a `recommended` run in a restricted
 Namespace), a restricted rule replaces the recommended one it overrides.
-Baseline is the default because restricted and recommended flag nearly every plain example
-(busybox as root, no probes, a writable root filesystem); baseline only flags what gives a pod
-power over its node, plus the always-on rules.
+Recommended is the default because it is what kube-linter, Polaris and kube-score enable by
+default: a user who drops one of them for k8sgen keeps its checks. k8sgen's own examples and
+`init` starters meet it. `--profile baseline` (or `profile: baseline` in `.k8sgen.yaml`) keeps
+only what gives a pod power over its node, plus the always-on rules.
 
 Silencing: a rule id (or a glob such as `lint-pss-*`) in the spec's `ignore:`, in the
 `k8sgen.dev/ignore` annotation or in `.k8sgen.yaml`'s `ignore:` drops the finding (see
