@@ -132,10 +132,26 @@ hostAliases IPs and imagePullSecrets, empty imagePullSecret names; projected pat
 a ServiceAccountToken; fractional byte quantities; a negative terminationGracePeriodSeconds; null
 label selectors in affinity and spread terms; and, for Services, the topology-aware-hints
 annotation, externalIPs, trafficDistribution PreferClose (1.34+) and the fields headless and
-ExternalName Services ignore. The warnings for IPv4 addresses with leading zeros or IPv4-mapped
-IPv6 addresses (errors from 1.36) come from the API rules, with the field's own rule id. Not yet:
-the RFC 5952 canonical-form warning for IPv6 addresses and the PersistentVolumeClaim warnings of
-ephemeral volumes.
+ExternalName Services ignore.
+
+Addresses (`lint-api-ip`, `lint-api-pod-ip`; apimachinery's GetWarningsForIP and
+GetWarningsForCIDR): IPv6 addresses not in RFC 5952 canonical form in Service clusterIPs and
+externalIPs, Endpoints and EndpointSlice addresses (not those their controllers manage, which the
+server skips), pod hostAliases and dnsConfig nameservers; loadBalancerSourceRanges with bits set
+past the prefix length or IPv6 not in canonical form; and every form warning on
+`spec.loadBalancerIP`. The warnings for IPv4 addresses with leading zeros or IPv4-mapped IPv6
+addresses on the other fields (errors from 1.36, StrictIPCIDRValidation) come from the API rules,
+with the field's own rule id. Pod status addresses (podIPs, hostIPs) are written by the kubelet,
+not by manifests, and are not checked.
+
+Claims (`lint-api-claim`, and `lint-api-ignored` for ephemeral volumes; pkg/api/persistentvolumeclaim):
+the deprecated `volume.beta.kubernetes.io/storage-class` annotation on a PersistentVolumeClaim, and
+storage requests or limits that are not a whole number of bytes, on claims, StatefulSet
+volumeClaimTemplates and the claim templates of ephemeral volumes in pods and pod templates.
+
+Not yet: the overlapping-path warnings for configMap, secret, downwardAPI and projected volumes
+(newer pkg/api/pod/warnings.go), the Pod strategy's warning on a Pod name that is not a DNS label,
+and the StatefulSet strategy's warning on a negative revisionHistoryLimit.
 """
 
 _INPUTS = """

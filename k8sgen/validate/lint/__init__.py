@@ -3,8 +3,9 @@
 Rules live in one module per area, each registered with an id, a one-line doc and a level
 (`LINT_RULES`, for the docs): `rbac`, `workload` (resources, images, tokens), `pss` (Pod
 Security Standards), `containers` (probes, env, ports, security context), `hostaccess`
-(host paths and ports), `services`, `availability` (PDBs, HPAs, replicas) and `apiwarnings`
-(what the API server itself warns about, in its words).
+(host paths and ports), `services`, `availability` (PDBs, HPAs, replicas), `apiwarnings`
+(what the API server itself warns about, in its words) and `ipwarnings` (its warnings on
+addresses in a non-standard form).
 
 Profiles. A rule's level says which profiles run it:
 - "" (always on): findings that are a mistake or a direct risk whatever the workload;
@@ -46,7 +47,7 @@ from typing import TYPE_CHECKING
 
 from ...errors import Problem
 from ..pods import as_dict, namespace_of, pod_view
-from . import apiwarnings, availability, containers, hostaccess, pss, rbac, services, setindex, tokens, workload  # noqa: F401  (importing registers the rules)
+from . import apiwarnings, availability, containers, hostaccess, ipwarnings, pss, rbac, services, setindex, tokens, workload  # noqa: F401  (importing registers the rules)
 from .registry import BASELINE, RECOMMENDED, RESTRICTED, RULES, LintRule
 
 if TYPE_CHECKING:  # for annotations only

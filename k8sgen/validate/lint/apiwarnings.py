@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ...fieldpath import format_path
 from ..pods import PodView, as_dict, as_list
+from ..rules.quantity import canonical as canonical_quantity
 from ..rules.quantity import parse as parse_quantity
 from .registry import Finding, rule
 
@@ -188,7 +189,20 @@ def _fractional(value: object) -> bool:
     return q is not None and q.value.denominator != 1
 
 
-@rule("lint-api-ignored", "What the API server warns has no effect or another one: null label selectors, hostIP without hostPort, fractional bytes, negative grace periods, fields Services ignore.")
+def claim_spec(spec: dict, path: tuple) -> Iterator[Finding]:
+    """`GetWarningsForPersistentVolumeClaimSpec` (pkg/api/persistentvolumeclaim/util.go): a
+    storage request or limit that is not a whole number of bytes. The server prints the value
+    in canonical form (`Quantity.String()`)."""
+    res = as_dict(spec.get("resources"))
+    for kind in ("requests", "limits"):
+        value = as_dict(res.get(kind)).get("storage")
+        if value is not None and _fractional(value):
+            q = parse_quantity(value)
+            assert q is not None
+            yield path + ("resources", kind, "storage"), f'fractional byte value "{canonical_quantity(q)}" is invalid, must be an integer', "use a whole number of bytes (e.g. 1Gi, not 1.1Gi)"
+
+
+@rule("lint-api-ignored", "What the API server warns has no effect or another one: null label selectors, hostIP without hostPort, fractional bytes (ephemeral volume claims too), negative grace periods.")
 def api_ignored(pv: PodView, ctx: Context) -> Iterator[Finding]:
     for i, t in enumerate(as_list(pv.spec.get("topologySpreadConstraints"))):
         if isinstance(t, dict) and t.get("labelSelector") is None:
@@ -226,6 +240,29 @@ def api_ignored(pv: PodView, ctx: Context) -> Iterator[Finding]:
                 value = as_dict(res.get(kind)).get(resource)
                 if value is not None and _fractional(value):
                     yield path + ("resources", kind, resource), f'fractional byte value "{value}" is invalid, must be an integer', "use a whole number of bytes (e.g. 128Mi, not 0.1Gi)"
+    # An ephemeral volume's claim template gets the claim's own warnings.
+    for i, vol in enumerate(as_list(pv.spec.get("volumes"))):
+        template = as_dict(as_dict(as_dict(vol).get("ephemeral")).get("volumeClaimTemplate"))
+        if template:
+            yield from claim_spec(as_dict(template.get("spec")), pv.path("volumes", i, "ephemeral", "volumeClaimTemplate", "spec"))
+
+
+# --- Claims (pkg/api/persistentvolumeclaim/util.go, the StatefulSet strategy) -----------------------
+
+BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class"
+
+
+@rule("lint-api-claim", "What the API server warns about claims: the deprecated beta storage-class annotation, fractional byte sizes (PersistentVolumeClaims, StatefulSet volumeClaimTemplates).",
+      kinds=("PersistentVolumeClaim", "StatefulSet"))
+def api_claim(obj: dict, ctx: Context) -> Iterator[Finding]:
+    if obj.get("kind") == "PersistentVolumeClaim":
+        if BETA_STORAGE_CLASS in as_dict(as_dict(obj.get("metadata")).get("annotations")):
+            yield ("metadata", "annotations", BETA_STORAGE_CLASS), 'deprecated since v1.8; use "storageClassName" attribute instead', "set spec.storageClassName instead"
+        yield from claim_spec(as_dict(obj.get("spec")), ("spec",))
+        return
+    # The StatefulSet strategy checks each template's spec (it names the path without ".spec").
+    for i, template in enumerate(as_list(as_dict(obj.get("spec")).get("volumeClaimTemplates"))):
+        yield from claim_spec(as_dict(as_dict(template).get("spec")), ("spec", "volumeClaimTemplates", i, "spec"))
 
 
 # --- Services (pkg/api/service/warnings.go) -----------------------------------------------------
