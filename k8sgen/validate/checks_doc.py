@@ -149,9 +149,13 @@ the deprecated `volume.beta.kubernetes.io/storage-class` annotation on a Persist
 storage requests or limits that are not a whole number of bytes, on claims, StatefulSet
 volumeClaimTemplates and the claim templates of ephemeral volumes in pods and pod templates.
 
-Not yet: the overlapping-path warnings for configMap, secret, downwardAPI and projected volumes
-(newer pkg/api/pod/warnings.go), the Pod strategy's warning on a Pod name that is not a DNS label,
-and the StatefulSet strategy's warning on a negative revisionHistoryLimit.
+Volume files (`lint-api-volume-paths`): two items of a configMap, secret, downwardAPI or projected
+volume on one path, or one inside another, as the server tests it (a string prefix, so `labels`
+and `labels2` overlap too).
+
+The create strategies (`lint-api-strategy`): a Pod name that is a DNS subdomain but no DNS label
+(the server accepts `web.v2`, and warns that it becomes the hostname), and a StatefulSet with a
+negative revisionHistoryLimit.
 """
 
 _INPUTS = """

@@ -4,8 +4,8 @@ Rules live in one module per area, each registered with an id, a one-line doc an
 (`LINT_RULES`, for the docs): `rbac`, `workload` (resources, images, tokens), `pss` (Pod
 Security Standards), `containers` (probes, env, ports, security context), `hostaccess`
 (host paths and ports), `services`, `availability` (PDBs, HPAs, replicas), `apiwarnings`
-(what the API server itself warns about, in its words) and `ipwarnings` (its warnings on
-addresses in a non-standard form).
+(what the API server itself warns about, in its words), `ipwarnings` (its warnings on
+addresses in a non-standard form) and `volumepaths` (volume files that overlap).
 
 Profiles. A rule's level says which profiles run it:
 - "" (always on): findings that are a mistake or a direct risk whatever the workload;
@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING
 
 from ...errors import Problem
 from ..pods import as_dict, namespace_of, pod_view
-from . import apiwarnings, availability, containers, hostaccess, ipwarnings, pss, rbac, services, setindex, tokens, workload  # noqa: F401  (importing registers the rules)
+from . import apiwarnings, availability, containers, hostaccess, ipwarnings, pss, rbac, services, setindex, tokens, volumepaths, workload  # noqa: F401  (importing registers the rules)
 from .registry import BASELINE, RECOMMENDED, RESTRICTED, RULES, LintRule
 
 if TYPE_CHECKING:  # for annotations only

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ...fieldpath import format_path
 from ..pods import PodView, as_dict, as_list
+from ..rules.formats import is_dns1123_label, is_dns1123_subdomain
 from ..rules.quantity import canonical as canonical_quantity
 from ..rules.quantity import parse as parse_quantity
 from .registry import Finding, rule
@@ -263,6 +264,25 @@ def api_claim(obj: dict, ctx: Context) -> Iterator[Finding]:
     # The StatefulSet strategy checks each template's spec (it names the path without ".spec").
     for i, template in enumerate(as_list(as_dict(obj.get("spec")).get("volumeClaimTemplates"))):
         yield from claim_spec(as_dict(as_dict(template).get("spec")), ("spec", "volumeClaimTemplates", i, "spec"))
+
+
+# --- The create strategies (pkg/registry/core/pod, pkg/registry/apps/statefulset) ---------------
+
+
+@rule("lint-api-strategy", "What the API server's create strategies warn about: a Pod name that is no DNS label (it becomes the hostname), a negative StatefulSet revisionHistoryLimit.",
+      kinds=("Pod", "StatefulSet"))
+def api_strategy(obj: dict, ctx: Context) -> Iterator[Finding]:
+    if obj.get("kind") == "Pod":
+        name = as_dict(obj.get("metadata")).get("name")
+        # Only a name the server accepts (a DNS subdomain) gets this far; the messages print as a
+        # Go list, "[a b]".
+        msgs = is_dns1123_label(name) if isinstance(name, str) and name and not is_dns1123_subdomain(name) else []
+        if msgs:
+            yield ("metadata", "name"), f"this is used in the Pod's hostname, which can result in surprising behavior; a DNS label is recommended: [{' '.join(msgs)}]", "use a name without dots, of at most 63 characters"
+        return
+    limit = as_dict(obj.get("spec")).get("revisionHistoryLimit")
+    if isinstance(limit, int) and not isinstance(limit, bool) and limit < 0:
+        yield ("spec", "revisionHistoryLimit"), "a negative value retains all historical revisions; a value >= 0 is recommended", "set revisionHistoryLimit to 0 or more (the default is 10)"
 
 
 # --- Services (pkg/api/service/warnings.go) -----------------------------------------------------
