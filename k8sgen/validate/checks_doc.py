@@ -126,10 +126,10 @@ _API_WARNINGS = """
 pkg/api/service/warnings.go; k8sgen prints the same text as `lint-api-*` warnings, at the field
 the server names: deprecated node labels in nodeSelector, node affinity and topology spread
 constraints; deprecated annotations (critical-pod, the sysctl and seccomp annotations, AppArmor
-annotations on templates); deprecated volume plugins; env vars that hide an earlier definition;
+annotations: on templates, and on Pods as the Pod strategy's version skew does it); deprecated volume plugins; env vars that hide an earlier definition;
 duplicate, overlapping and ambiguous container ports; hostIP without hostPort; duplicate
-hostAliases IPs and imagePullSecrets, empty imagePullSecret names; projected paths that clash with
-a ServiceAccountToken; fractional byte quantities; a negative terminationGracePeriodSeconds; null
+hostAliases IPs and imagePullSecrets, empty imagePullSecret names; projected paths (clusterTrustBundle
+too) that clash with a ServiceAccountToken; fractional byte quantities; a negative terminationGracePeriodSeconds; null
 label selectors in affinity and spread terms; and, for Services, the topology-aware-hints
 annotation, externalIPs, trafficDistribution PreferClose (1.34+) and the fields headless and
 ExternalName Services ignore.

@@ -100,7 +100,9 @@ def api_deprecated(pv: PodView, ctx: Context) -> Iterator[Finding]:
     pod_sc = as_dict(pv.spec.get("securityContext"))
     if pod_sc.get("seccompProfile") is None and SECCOMP_POD_ANNOTATION in annotations:
         yield _meta_path(pv) + ("annotations", SECCOMP_POD_ANNOTATION), 'non-functional in v1.27+; use the "seccompProfile" field instead', hint
-    template = pv.kind != "Pod"  # the server reports a Pod's AppArmor annotations another way
+    template = pv.kind != "Pod"  # a Pod's AppArmor annotations: _pod_apparmor, as the server does it
+    new_enough = tuple(getattr(ctx, "kube_version", None) or (1, 37)) >= (1, 30)
+    windows = as_dict(pv.spec.get("os")).get("name") == "windows"
     for _, c in pv.containers():
         name, sc = c.get("name"), as_dict(c.get("securityContext"))
         if not isinstance(name, str):
@@ -108,8 +110,31 @@ def api_deprecated(pv: PodView, ctx: Context) -> Iterator[Finding]:
         if sc.get("seccompProfile") is None and SECCOMP_CONTAINER_PREFIX + name in annotations:
             yield _meta_path(pv) + ("annotations", SECCOMP_CONTAINER_PREFIX + name), 'non-functional in v1.27+; use the "seccompProfile" field instead', hint
         has_field = pod_sc.get("appArmorProfile") is not None or sc.get("appArmorProfile") is not None
-        if template and not has_field and APPARMOR_PREFIX + name in annotations and tuple(getattr(ctx, "kube_version", (1, 37))) >= (1, 30):
-            yield _meta_path(pv) + ("annotations", APPARMOR_PREFIX + name), 'deprecated since v1.30; use the "appArmorProfile" field instead', hint
+        key = APPARMOR_PREFIX + name
+        if not new_enough or key not in annotations:
+            continue
+        if (not has_field if template else _pod_apparmor(annotations[key], sc, pod_sc, windows)):
+            yield _meta_path(pv) + ("annotations", key), 'deprecated since v1.30; use the "appArmorProfile" field instead', hint
+
+
+def _apparmor_field(annotation: object) -> dict | None:
+    """`ApparmorFieldForAnnotation`, or None when the annotation gives no valid field."""
+    if annotation == "runtime/default":
+        return {"type": "RuntimeDefault"}
+    if annotation == "unconfined":
+        return {"type": "Unconfined"}
+    if isinstance(annotation, str) and annotation.startswith("localhost/") and annotation[len("localhost/"):].strip():
+        return {"type": "Localhost", "localhostProfile": annotation[len("localhost/"):]}
+    return None
+
+
+def _pod_apparmor(annotation: object, sc: dict, pod_sc: dict, windows: bool) -> bool:
+    """`applyAppArmorVersionSkew` (the Pod strategy): a container annotation warns when the
+    container has no appArmorProfile, unless it says what the pod-level profile says already."""
+    if windows or sc.get("appArmorProfile") is not None:
+        return False
+    derived = _apparmor_field(annotation)
+    return derived is None or derived != as_dict(pod_sc.get("appArmorProfile"))
 
 
 def _duplicates(items: list, key) -> Iterator[tuple[int, object]]:
@@ -182,6 +207,9 @@ def api_duplicate(pv: PodView, ctx: Context) -> Iterator[Finding]:
                         if p in token_paths:
                             label = {"secret": "secrets"}.get(kind, kind)  # the server's own path spelling
                             yield pv.path("volumes", i, "projected", "sources", label, j), f'has duplicated path with ServiceAccountToken "{p}"', "give the file another path"
+                bundle = as_dict(src.get("clusterTrustBundle"))
+                if bundle.get("path") in token_paths:  # named without an index, as the server does
+                    yield pv.path("volumes", i, "projected", "sources", "ClusterTrustBundle"), f'has duplicated path with ServiceAccountToken "{bundle["path"]}"', "give the file another path"
 
 
 def _fractional(value: object) -> bool:
