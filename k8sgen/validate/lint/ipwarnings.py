@@ -29,7 +29,6 @@ from .registry import Finding, rule
 if TYPE_CHECKING:  # for annotations only
     from .. import Context
 
-HINT = "the API server accepts this but warns about it on apply"
 # The managed-by labels and values that make the server skip address warnings.
 MANAGED = {
     "Endpoints": ("endpoints.kubernetes.io/managed-by", ("endpoint-controller",)),
