@@ -151,7 +151,7 @@ volumeClaimTemplates and the claim templates of ephemeral volumes in pods and po
 
 Volume files (`lint-api-volume-paths`): two items of a configMap, secret, downwardAPI or projected
 volume on one path, or one inside another, as the server tests it (a string prefix, so `labels`
-and `labels2` overlap too).
+and `labels2` overlap too); a projected source that names nothing.
 
 The create strategies (`lint-api-strategy`): a Pod name that is a DNS subdomain but no DNS label
 (the server accepts `web.v2`, and warns that it becomes the hostname), and a StatefulSet with a

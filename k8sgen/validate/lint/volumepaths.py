@@ -74,7 +74,7 @@ def _source(src: dict, volume: str) -> tuple[list | None, str]:
     return None, ""
 
 
-@rule("lint-api-volume-paths", "What the API server warns about volume files that overlap: two items of a configMap, secret, downwardAPI or projected volume on one path, or one inside another.")
+@rule("lint-api-volume-paths", "What the API server warns about volume files that overlap (two items of a configMap, secret, downwardAPI or projected volume on one path, or one inside another) and empty projected sources.")
 def api_volume_paths(pv: PodView, ctx: Context) -> Iterator[Finding]:
     for i, vol in enumerate(as_list(pv.spec.get("volumes"))):
         vol = as_dict(vol)
@@ -91,6 +91,9 @@ def api_volume_paths(pv: PodView, ctx: Context) -> Iterator[Finding]:
         reported: set = set()
         paths, message = None, ""
         for j, src in enumerate(as_list(as_dict(vol.get("projected")).get("sources"))):
+            if isinstance(src, dict) and all(v is None for v in src.values()):
+                yield pv.path("volumes", i, "projected", "sources", j), f'volume "{name}" (Projected) has no sources provided', "remove the empty entry, or name a configMap, secret, downwardAPI or serviceAccountToken"
+                continue
             # The server keeps the previous source's paths for a source that writes none it
             # knows (a configMap without items...), and checks them again: so does k8sgen.
             found_paths, found_message = _source(as_dict(src), name)
