@@ -57,7 +57,7 @@ KUBE_VERSION = typer.Option(None, "--kube-version", "-k", help="Kubernetes versi
 STRICT = typer.Option(False, "--strict", help="Treat warnings (lint, unresolved references) as errors.")
 FORMAT = typer.Option(Format.parsable, "--format", help="How to print problems: parsable (file:line:col), json, github (annotations), sarif (code scanning), junit.")
 REPORT = typer.Option(None, "--report", help="Write the problems (in --format) to FILE instead of stderr (stdout for validate's json, sarif, junit).", metavar="FILE")
-PROFILE = typer.Option(None, "--profile", help="Lint profile (default: .k8sgen.yaml's, else baseline); see docs/checks.md.")
+PROFILE = typer.Option(None, "--profile", help="Lint profile (default: .k8sgen.yaml's, else recommended); see docs/checks.md.")
 
 
 def _version_callback(value: bool) -> None:

@@ -7,7 +7,7 @@ with the code under review), so it can only choose a profile and silence warning
 errors whatever it says, and any other key is a problem, not something quietly obeyed.
 
     # .k8sgen.yaml
-    profile: recommended        # privileged | baseline | recommended | restricted
+    profile: baseline           # privileged | baseline | recommended (the default) | restricted
     ignore: [lint-probes, "lint-rbac-*"]
 """
 
@@ -27,7 +27,7 @@ MAX_IGNORE = 500
 
 @dataclass(frozen=True)
 class Settings:
-    profile: str | None = None  # None: the lint module's default
+    profile: str | None = None  # None: the lint module's default (recommended)
     ignore: frozenset = frozenset()  # rule ids or globs silenced for every object
     source: str | None = None  # the config file that was read, for messages
 

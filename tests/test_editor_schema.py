@@ -49,7 +49,7 @@ def test_starter_specs_are_clean_in_the_editor(editor, tmp_path, story):
 def test_the_editor_flags_an_unknown_key_where_k8sgen_does(editor, tmp_path):
     assert k8sgen_cmd("init", "headless", "web.k8sgen.yaml", cwd=tmp_path).returncode == 0
     spec = tmp_path / "web.k8sgen.yaml"
-    spec.write_text(spec.read_text().replace("    image: nginx:1.27\n", "    imag: nginx:1.27\n", 1))
+    spec.write_text(spec.read_text().replace("    image: ", "    imag: ", 1))
     [d] = editor.diagnostics(spec)
     assert d["message"] == "Property imag is not allowed."
     assert d["source"].startswith("yaml-schema: k8sgen spec")

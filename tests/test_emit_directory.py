@@ -128,12 +128,12 @@ def test_foreign_files_are_never_touched(cli, tmp_path):
     sub.mkdir()
     (sub / "p.yaml").write_text("x: 1\n")
     st = os.stat(notes)
-    spec.write_text(spec.read_text().replace("nginx:1.27", "nginx:1.28"))
+    spec.write_text(spec.read_text().replace("nginx-unprivileged:1.27", "nginx-unprivileged:1.28"))
     assert cli("render", str(spec), "-d", "out")[0] == 0
     st2 = os.stat(notes)
     assert (st.st_ino, st.st_mtime_ns, notes.read_text()) == (st2.st_ino, st2.st_mtime_ns, "mine\n")
     assert (sub / "p.yaml").read_text() == "x: 1\n"
-    assert "nginx:1.28" in (tmp_path / "out" / "v1_pod_pod-a.yaml").read_text()
+    assert "nginx-unprivileged:1.28" in (tmp_path / "out" / "v1_pod_pod-a.yaml").read_text()
 
 
 def test_a_foreign_file_in_the_way_is_an_error_and_nothing_is_written(cli, tmp_path):
@@ -164,13 +164,13 @@ def test_hand_edited_generated_file_needs_force(cli, tmp_path):
     cli("render", str(spec), "-d", "out")
     edited = tmp_path / "out" / "v1_pod_pod-a.yaml"
     edited.write_text(edited.read_text() + "# my tweak\n")
-    spec.write_text(spec.read_text().replace("nginx:1.27", "nginx:1.28"))
+    spec.write_text(spec.read_text().replace("nginx-unprivileged:1.27", "nginx-unprivileged:1.28"))
     before = tree(tmp_path / "out")
     rc, _, err = cli("render", str(spec), "-d", "out")
     assert rc == 1 and "v1_pod_pod-a.yaml: error: this generated file was edited by hand" in err and "--force" in err
     assert tree(tmp_path / "out") == before
     rc, _, _ = cli("render", str(spec), "-d", "out", "--force")
-    assert rc == 0 and "# my tweak" not in edited.read_text() and "nginx:1.28" in edited.read_text()
+    assert rc == 0 and "# my tweak" not in edited.read_text() and "nginx-unprivileged:1.28" in edited.read_text()
 
 
 def test_bad_input_writes_nothing(cli, tmp_path):
@@ -199,9 +199,9 @@ def test_check_reports_a_diff_and_writes_nothing(cli, tmp_path):
     assert "--- /dev/null\n+++ b/out/v1_pod_pod-a.yaml\n" in out
     cli("render", str(spec), "-d", "out")
     assert cli("render", str(spec), "-d", "out", "--check") == (0, "", "")
-    spec.write_text(spec.read_text().replace("nginx:1.27", "nginx:1.28"))
+    spec.write_text(spec.read_text().replace("nginx-unprivileged:1.27", "nginx-unprivileged:1.28"))
     rc, out, err = cli("render", str(spec), "-d", "out", "--check")
-    assert rc == 1 and "-    image: nginx:1.27\n+    image: nginx:1.28\n" in out and "out is out of date" in err
+    assert rc == 1 and "-    image: nginxinc/nginx-unprivileged:1.27\n+    image: nginxinc/nginx-unprivileged:1.28\n" in out and "out is out of date" in err
 
 
 def test_check_against_a_stream_file(cli, tmp_path):
@@ -269,13 +269,13 @@ def test_kill_9_mid_write_leaves_the_old_output(cli, tmp_path):
     spec = copy_example("headless.yaml", tmp_path)
     cli("render", str(spec), "-d", "out")
     old = tree(tmp_path / "out")
-    spec.write_text(spec.read_text().replace("nginx:1.27", "nginx:1.28"))
+    spec.write_text(spec.read_text().replace("nginx-unprivileged:1.27", "nginx-unprivileged:1.28"))
     _kill_mid_write(tmp_path, spec, "out")
     assert tree(tmp_path / "out") == old
     # The next run cleans up the killed run's temporary directory and completes.
     assert cli("render", str(spec), "-d", "out")[0] == 0
     assert [p.name for p in tmp_path.iterdir() if "k8sgen" in p.name] == []
-    assert "nginx:1.28" in (tmp_path / "out" / "v1_pod_pod-a.yaml").read_text()
+    assert "nginx-unprivileged:1.28" in (tmp_path / "out" / "v1_pod_pod-a.yaml").read_text()
 
 
 def test_kill_9_on_first_write_leaves_no_directory(tmp_path):

@@ -25,8 +25,9 @@ from k8sgen.pipeline import parse_spec_text, render_specs
 
 GOLDEN = sorted((ROOT / "examples" / "golden").glob("*.yaml")) + sorted((ROOT / "tests" / "cases" / "valid").glob("*/expected.yaml"))
 IMPORT_CASES = sorted(p for p in (ROOT / "tests" / "import_cases").iterdir() if p.is_dir())
-# Objects the spec has no shorthand for, in the golden files (the pass-through case's Ingress).
-RAW_KINDS = {"Ingress"}
+# Objects the spec has no shorthand for, in the golden files (the pass-through case's Ingress,
+# the examples' PodDisruptionBudgets).
+RAW_KINDS = {"Ingress", "PodDisruptionBudget"}
 
 
 def _objects(path: Path) -> list:

@@ -31,13 +31,13 @@ def test_adopt_in_two_commands(k8s, tmp_path, monkeypatch):
     assert ran.code == 0, ran
     assert ran.out == ""
     assert ran.err == ("k8sgen: skipped k8s/kustomization.yaml: a kustomization (kustomize's own file, not a Kubernetes object)\n"
-                       "k8sgen: imported 7 objects into app.k8sgen.yaml: 7 as shorthands, 0 kept verbatim under manifests:\n")
+                       "k8sgen: imported 8 objects into app.k8sgen.yaml: 7 as shorthands, 1 kept verbatim under manifests:\n")  # the PodDisruptionBudget
     text = (tmp_path / "app.k8sgen.yaml").read_text()
     assert text.startswith("# k8sgen import wrote this spec (sha256:")
     checked = run_cli("import", "k8s/", "--check", "app.k8sgen.yaml")
     assert checked.code == 0, checked
     assert checked.out == ""
-    assert "renders the same 7 objects" in checked.err
+    assert "renders the same 8 objects" in checked.err
     rendered = run_cli("render", "app.k8sgen.yaml")
     assert rendered.code == 0, rendered
 

@@ -15,7 +15,15 @@ import yaml
 
 from ecosystem_util import EXAMPLES, k8sgen_cmd, kubectl_kustomize, require_tool
 
-SPEC = {"pods": {"web": {"image": "nginx:1.27", "labels": {"app": "web"}, "env": {"PORT": 8080}, "resources": {"limits": {"cpu": "100m", "memory": "64Mi"}}}}}
+# A pod that passes the default lint profile (recommended), so that stderr stays empty.
+HARDENED = {
+    "readinessProbe": {"httpGet": {"path": "/", "port": 8080}}, "livenessProbe": {"tcpSocket": {"port": 8080}},
+    "podSecurityContext": {"runAsNonRoot": True, "runAsUser": 101, "seccompProfile": {"type": "RuntimeDefault"}},
+    "securityContext": {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True, "capabilities": {"drop": ["ALL"]}},
+    "volumes": {"tmp": {"emptyDir": {}}}, "mounts": {"/tmp": "tmp"},
+}
+SPEC = {"pods": {"web": {"image": "nginxinc/nginx-unprivileged:1.27", "labels": {"app": "web"}, "env": {"PORT": 8080}, "ports": [8080],
+                         "resources": {"limits": {"cpu": "100m", "memory": "64Mi"}}, **HARDENED}}}
 CONFIG = {"apiVersion": "k8sgen.dev/v1alpha1", "kind": "K8sGen", "metadata": {"name": "demo"}, "spec": SPEC}
 INPUT_ITEM = {
     "apiVersion": "v1",

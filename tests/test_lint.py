@@ -253,8 +253,11 @@ def test_rule_table_is_documented():
 
 def test_findings_are_warnings_with_hints():
     objs = [pod(hostPID=True, automountServiceAccountToken=None, containers=[{"name": "a", "image": "busybox"}])]
-    found = list(lint.check(objs[0], Context(kube_version=(1, 37), manifests=[Manifest(o) for o in objs])))
+    found = list(lint.check(objs[0], Context(kube_version=(1, 37), manifests=[Manifest(o) for o in objs], profile="baseline")))
     assert len(found) == 4
+    by_default = list(lint.check(objs[0], Context(kube_version=(1, 37), manifests=[Manifest(o) for o in objs])))
+    assert len(by_default) > 4  # the recommended checks run too (probes, non-root...)
+    assert all(p.severity == "warning" and p.hint and p.pos is None for p in by_default)
     assert all(p.severity == "warning" and p.hint and p.pos is None for p in found)
 
 
@@ -293,12 +296,20 @@ SILENCE_CASES = {
 
 @pytest.mark.parametrize("ignore,expected", SILENCE_CASES.values(), ids=SILENCE_CASES.keys())
 def test_silencing(runner, ignore, expected):
-    assert sorted(p.rule for p in runner([Manifest(pod(**NOISY), ignore=ignore)], "1.37")) == expected
+    # Under baseline, so that the list stays short; the recommended rules silence the same way.
+    assert sorted(p.rule for p in runner([Manifest(pod(**NOISY), ignore=ignore)], "1.37", profile="baseline")) == expected
 
 
 def test_silencing_by_annotation_glob(runner):
     obj = pod(annotations={"k8sgen.dev/ignore": "lint-pss-*,lint-token-automount"}, **NOISY)
-    assert [p.rule for p in runner([Manifest(obj, ignore=validate.ignored_rules(obj))], "1.37")] == ["lint-image-tag"]
+    assert [p.rule for p in runner([Manifest(obj, ignore=validate.ignored_rules(obj))], "1.37", profile="baseline")] == ["lint-image-tag"]
+
+
+def test_silencing_under_the_default_profile(runner):
+    found = {p.rule for p in runner([Manifest(pod(**NOISY))], "1.37")}
+    assert {"lint-probes", "lint-run-as-non-root", "lint-read-only-root-fs"} <= found
+    quiet = runner([Manifest(pod(**NOISY), ignore=frozenset({"lint-probes", "lint-run-as-*", "lint-read-only-root-fs"}))], "1.37")
+    assert {p.rule for p in quiet} == found - {"lint-probes", "lint-run-as-non-root", "lint-read-only-root-fs"}
 
 
 IS_IGNORED = [
@@ -364,3 +375,61 @@ def test_namespace_label_sets_only_the_pod_security_part():
     ops = [namespace("ops", {"pod-security.kubernetes.io/enforce": "privileged"}), pod(ns="ops", hostPID=True)]
     rules = {r for r, _, _ in run(ops, profile="recommended")}
     assert "lint-probes" in rules and not any(r.startswith("lint-pss-") for r in rules)
+
+
+# --- the API server's address warnings, in its words (GetWarningsForIP / GetWarningsForCIDR) -------
+
+from k8sgen.validate.lint import ipwarnings  # noqa: E402
+
+IPV6_FORMS = [
+    ("2001:DB8::1", "2001:db8::1"),  # capitals
+    ("2001:0db8::1", "2001:db8::1"),  # leading zeros in a group
+    ("2001:db8:0:0::2", "2001:db8::2"),  # a zero run left uncompressed
+    ("1:0:0:1:0:0:0:1", "1:0:0:1::1"),  # the longest run is the one compressed
+    ("::1.2.3.4", "::102:304"),  # IPv4-embedded (not -mapped) is written in hex
+]
+
+
+@pytest.mark.parametrize("value,canonical", IPV6_FORMS)
+def test_ipv6_not_in_rfc5952_form(value, canonical):
+    message, hint = ipwarnings.ipv6_form(value)
+    assert message == f'IPv6 address "{value}" should be in RFC 5952 canonical format ("{canonical}")'
+    assert hint == f"write {canonical}"
+
+
+@pytest.mark.parametrize("value", ["2001:db8::1", "::1", "2001:db8:0:1:1:1:1:1", "192.0.2.1", "010.0.0.1", "::ffff:1.2.3.4", "fe80::1%eth0", "nonsense", "", 7, None])
+def test_no_ipv6_form_warning(value):
+    # Canonical IPv6, IPv4 and the forms the validation rules report (leading zeros, IPv4-mapped),
+    # and whatever is not an address at all (the server warns only about what it parsed).
+    assert ipwarnings.ipv6_form(value) is None
+
+
+def test_load_balancer_ip_gets_every_ip_warning():
+    assert ipwarnings.ip_warnings("010.1.2.3")[0] == 'non-standard IP address "010.1.2.3" will be considered invalid in a future Kubernetes release: use "10.1.2.3"'
+    assert ipwarnings.ip_warnings("::ffff:1.2.3.4")[0] == 'non-standard IP address "::ffff:1.2.3.4" will be considered invalid in a future Kubernetes release: use "1.2.3.4"'
+    assert ipwarnings.ip_warnings("2001:DB8::1")[0].startswith('IPv6 address "2001:DB8::1" should be')
+    assert ipwarnings.ip_warnings("10.1.2.3") is None and ipwarnings.ip_warnings("not-an-ip") is None
+
+
+@pytest.mark.parametrize("value,messages", [
+    ("192.0.2.8/24", ['CIDR value "192.0.2.8/24" is ambiguous in this context (should be "192.0.2.0/24" or "192.0.2.8/32"?)']),
+    ("2001:db8::1/64", ['CIDR value "2001:db8::1/64" is ambiguous in this context (should be "2001:db8::/64" or "2001:db8::1/128"?)']),
+    ("2001:DB8::/64", ['IPv6 CIDR value "2001:DB8::/64" should be in RFC 5952 canonical format ("2001:db8::/64")']),
+    ("192.0.2.0/24", []), ("2001:db8::/64", []), ("0.0.0.0/0", []), ("10.0.0.1/32", []),
+    ("010.0.0.0/8", []),  # leading zeros: check_cidr's warning (before 1.36) or error
+    ("192.0.2.0/33", []), ("192.0.2.0", []), ("x/24", []),  # invalid: validation's business
+])
+def test_cidr_warnings(value, messages):
+    assert [m for m, _ in ipwarnings.cidr_warnings(value)] == messages
+
+
+def test_canonical_ipv6_is_never_flagged():
+    import ipaddress
+    import random
+
+    rnd = random.Random(16)
+    for _ in range(500):
+        n = rnd.getrandbits(128) & rnd.choice([0, (1 << 64) - 1, (1 << 128) - 1, 0xFFFF0000FFFF0000FFFF0000FFFF0000])
+        text = str(ipaddress.IPv6Address(n))
+        if ipaddress.IPv6Address(n).ipv4_mapped is None:
+            assert ipwarnings.ipv6_form(text) is None, text

@@ -67,15 +67,25 @@ def test_new_rules_have_both_kinds_of_fixture():
             assert list((ROOT / rule_id / kind).glob("*.yaml")), f"{rule_id} has no {kind}/ fixture"
 
 
-def test_default_profile_runs_no_recommended_rule():
-    """The recommended rules are off by default: the fail fixtures of those rules are quiet under baseline."""
+def test_default_profile_runs_the_recommended_rules():
+    """The recommended rules are on by default, as kube-linter, Polaris and kube-score have them:
+    each one's fail fixtures warn with no profile chosen, and are quiet under `--profile baseline`."""
+    checked = 0
     for path in FILES:
         rule = path.parent.parent.name
         if lint.LINT_LEVELS.get(rule) != "recommended" or path.parent.name != "fail":
             continue
-        docs = yamlio.load_documents(path.read_text(encoding="utf-8"), str(path), mode="k8s")
-        problems = validate_manifests([Manifest(d.data, locate=d.locate) for d in docs], "1.37")
-        assert not [p for p in problems if p.rule == rule], path
+        text = path.read_text(encoding="utf-8")
+        if _header(text, "profile"):
+            continue  # the fixture asks for a profile of its own
+        docs = yamlio.load_documents(text, str(path), mode="k8s")
+        by_default = validate_manifests([Manifest(d.data, locate=d.locate) for d in docs], "1.37")
+        assert [p for p in by_default if p.rule == rule], path
+        docs = yamlio.load_documents(text, str(path), mode="k8s")
+        baseline = validate_manifests([Manifest(d.data, locate=d.locate) for d in docs], "1.37", profile="baseline")
+        assert not [p for p in baseline if p.rule == rule], path
+        checked += 1
+    assert checked >= 10
 
 
 @pytest.mark.parametrize("path", [p for p in FILES if p.parent.name == "fail"], ids=lambda p: str(p.relative_to(ROOT)))

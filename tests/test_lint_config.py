@@ -42,8 +42,11 @@ def _validate(capsys, *args):
     return rc, without_summary(err) if "\nsummary: " in "\n" + err else err
 
 
-def test_default_profile_is_baseline(repo, capsys):
+def test_default_profile_is_recommended(repo, capsys):
+    # What kube-linter, Polaris and kube-score enable by default; baseline is one option away.
     rc, err = _validate(capsys, "app/pod.yaml")
+    assert rc == 0 and {"lint-probes", "lint-read-only-root-fs", "lint-run-as-non-root"} <= _rules(err)
+    rc, err = _validate(capsys, "app/pod.yaml", "--profile", "baseline")
     assert rc == 0 and err == ""
 
 
@@ -65,22 +68,25 @@ def test_config_file_found_upward_and_option_wins(repo, capsys):
 
 
 def test_config_file_applies_to_render(repo, capsys):
-    (repo / ".k8sgen.yaml").write_text("profile: recommended\n", encoding="utf-8")
     (repo / "app" / "spec.yaml").write_text("pods:\n  web:\n    image: nginx:1.27.3\n    resources: {limits: {cpu: 100m, memory: 64Mi}}\n", encoding="utf-8")
-    assert cli.run(["render", "app/spec.yaml"]) == 0
+    assert cli.run(["render", "app/spec.yaml", "--strict"]) == 1  # the default, recommended, warns
+    capsys.readouterr()
+    (repo / ".k8sgen.yaml").write_text("profile: baseline\n", encoding="utf-8")
+    assert cli.run(["render", "app/spec.yaml", "--strict"]) == 0
     captured = capsys.readouterr()
-    assert "kind: Pod" in captured.out and "lint-probes" in _rules(captured.err)
-    assert cli.run(["render", "app/spec.yaml", "--strict"]) == 1
+    assert "kind: Pod" in captured.out and captured.err == ""
+    assert cli.run(["render", "app/spec.yaml", "--profile", "recommended"]) == 0
+    assert "lint-probes" in _rules(capsys.readouterr().err)
 
 
 def test_config_file_does_not_cross_the_repository_root(tmp_path, monkeypatch, capsys):
-    (tmp_path / ".k8sgen.yaml").write_text("profile: recommended\n", encoding="utf-8")
+    (tmp_path / ".k8sgen.yaml").write_text("profile: baseline\n", encoding="utf-8")
     inner = tmp_path / "checkout"
     (inner / ".git").mkdir(parents=True)
     (inner / "pod.yaml").write_text(POD % "", encoding="utf-8")
     monkeypatch.chdir(inner)
     rc, err = _validate(capsys, "pod.yaml")
-    assert rc == 0 and err == ""
+    assert rc == 0 and "lint-probes" in _rules(err)  # the default, not the outer file's baseline
 
 
 def test_config_ignore_cannot_silence_errors(repo, capsys):
@@ -105,11 +111,11 @@ def test_bad_config_file(repo, capsys, text, where, words):
 
 def test_annotation_chooses_the_profile_per_object(repo, capsys):
     (repo / "app" / "two.yaml").write_text(
-        POD % ", annotations: {k8sgen.dev/lint-profile: recommended}" + "---\n" + (POD % "").replace("name: web", "name: other"), encoding="utf-8")
+        POD % ", annotations: {k8sgen.dev/lint-profile: baseline}" + "---\n" + (POD % "").replace("name: web", "name: other"), encoding="utf-8")
     rc, err = _validate(capsys, "app/two.yaml")
     assert rc == 0
-    assert "Pod/default/web" in err or "Pod/web" in err
-    assert "other" not in err
+    assert "Pod/other" in err
+    assert "Pod/web" not in err
 
 
 def test_empty_config_file_is_the_default(repo):

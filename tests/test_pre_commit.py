@@ -153,28 +153,28 @@ def test_try_repo_passing_commit(project, hook_repo, pre_commit_home):
 
 def test_try_repo_failing_commit_reports_file_line_col(project, hook_repo, pre_commit_home):
     spec = project / "specs" / "web.k8sgen.yaml"
-    spec.write_text(spec.read_text().replace("    image: nginx:1.27\n", "    imag: nginx:1.27\n", 1))
+    spec.write_text(spec.read_text().replace("    image: nginxinc/nginx-unprivileged:1.27\n", "    imag: nginxinc/nginx-unprivileged:1.27\n", 1))
     _git(project, "add", "-A")
     before = tree_of(project / "manifests")
     r = _all_hooks(project, hook_repo, pre_commit_home)
     assert r.returncode == 1
     assert re.search(r"k8sgen validate\.+Failed", r.stdout)
-    assert "specs/web.k8sgen.yaml:6:5: error: unknown key 'imag' (spec-unknown-key)" in r.stdout
+    assert "specs/web.k8sgen.yaml:7:5: error: unknown key 'imag' (spec-unknown-key)" in r.stdout
     assert tree_of(project / "manifests") == before  # bad input: nothing written
 
 
 def test_try_repo_stale_output(project, hook_repo, pre_commit_home):
     spec = project / "specs" / "web.k8sgen.yaml"
-    spec.write_text(spec.read_text().replace("nginx:1.27", "nginx:1.28"))
+    spec.write_text(spec.read_text().replace("nginx-unprivileged:1.27", "nginx-unprivileged:1.28"))
     _git(project, "add", "-A")
     r = _all_hooks(project, hook_repo, pre_commit_home)
     assert r.returncode == 1
     # Hooks run in id order: check (writes nothing, shows the diff), then render (rewrites).
     assert re.search(r"k8sgen check \(outputDir up to date\)\.+Failed", r.stdout)
-    assert "+    image: nginx:1.28" in r.stdout and "manifests/web is out of date" in r.stdout
+    assert "+    image: nginxinc/nginx-unprivileged:1.28" in r.stdout and "manifests/web is out of date" in r.stdout
     assert re.search(r"k8sgen render \(keep outputDir current\)\.+Failed", r.stdout)
     assert "wrote manifests/web" in r.stdout and "v1_pod_pod-a.yaml" in r.stdout
-    assert "nginx:1.28" in (project / "manifests/web/v1_pod_pod-a.yaml").read_text()
+    assert "nginx-unprivileged:1.28" in (project / "manifests/web/v1_pod_pod-a.yaml").read_text()
     assert re.search(r"k8sgen validate\.+Passed", r.stdout)
 
 
@@ -228,7 +228,7 @@ def test_commit_checks_only_staged_content(project, committing):
     good = spec.read_text()
     spec.write_text(good.replace("# Stable DNS", "# Stable, predictable DNS"))
     _git(project, "add", "-A")  # staged: a valid change
-    spec.write_text(good.replace("    image: nginx:1.27\n", "    imag: nginx:1.27\n", 1))  # unstaged: broken
+    spec.write_text(good.replace("    image: nginxinc/nginx-unprivileged:1.27\n", "    imag: nginxinc/nginx-unprivileged:1.27\n", 1))  # unstaged: broken
     r = committing()
     assert r.returncode == 0, r.stdout + r.stderr
     assert "imag:" in spec.read_text()  # pre-commit put the unstaged edit back
@@ -255,8 +255,8 @@ def test_commit_of_many_specs_sharing_one_output_dir(project, committing):
 def test_warnings_are_shown_on_a_passing_commit(project, committing):
     # k8sgen-validate is `verbose: true`: pre-commit would hide a passing hook's warnings.
     spec = project / "specs" / "web.k8sgen.yaml"
-    spec.write_text(spec.read_text().replace("image: nginx:1.27", "image: nginx:latest", 1))
-    assert "nginx:latest" in spec.read_text()
+    spec.write_text(spec.read_text().replace("image: nginxinc/nginx-unprivileged:1.27", "image: nginxinc/nginx-unprivileged:latest", 1))
+    assert "nginx-unprivileged:latest" in spec.read_text()
     _git(project, "add", "-A")
     r = committing()
     if r.returncode == 1:  # the rendered output changed: add it, as a user would

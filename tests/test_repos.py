@@ -79,7 +79,7 @@ MANIFESTS = [f for f in FILES if f[len(R):] not in SKIPPED and f[len(R):] not in
 # looks at bindings, roles and Namespace labels); every other result belongs to one object alone.
 SET_DEPENDENT = ("ref-", "lint-token-automount", "lint-rbac-broad-binding", "lint-pss-",
                  # availability lint pairs workloads with their budgets and autoscalers
-                 "lint-pdb-", "lint-hpa-target", "lint-replicas", "lint-hpa-replicas")
+                 "lint-pdb-", "lint-hpa-target", "lint-replicas", "lint-hpa-replicas", "lint-anti-affinity")
 
 
 @pytest.fixture(autouse=True)

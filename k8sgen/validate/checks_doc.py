@@ -66,16 +66,18 @@ Warnings fail a run only under `--strict`. Each rule runs under some profiles:
 | profile | runs |
 | --- | --- |
 | `privileged` | the always-on rules |
-| `baseline` (default) | always-on + Pod Security baseline |
-| `recommended` | always-on + Pod Security baseline + the hardening and reliability checks kube-linter, Polaris and kube-score turn on by default |
+| `baseline` | always-on + Pod Security baseline |
+| `recommended` (default) | always-on + Pod Security baseline + the hardening and reliability checks kube-linter, Polaris and kube-score turn on by default |
 | `restricted` | always-on + Pod Security baseline and restricted |
 
 The always-on rules flag a mistake or a direct risk whatever the workload (a probe on a port
 the container does not have, a password in an env value, the Docker socket mounted, a
 disruption budget that blocks every drain) and the API server's own warnings, in its words.
 The `recommended` rules are what the three tools ask of every workload (probes, a read-only root
-filesystem, non-root, CPU and memory requests, spread replicas...): k8sgen's own examples do not
-meet them, which is why they are not the default.
+filesystem, non-root, CPU and memory requests, spread replicas...), and they are the default, as
+in those tools: k8sgen's examples and `k8sgen init` starters meet them. To keep only the Pod
+Security baseline and the always-on rules, choose `baseline`: `--profile baseline` for a run, or
+`profile: baseline` in the repository's `.k8sgen.yaml`.
 
 Pod Security Standards follow the pod-security admission plugin's checks for the target Kubernetes
 version; under `restricted` the restricted checks replace the baseline checks they override
@@ -89,7 +91,7 @@ Which profile applies to an object, first match wins:
 2. for the Pod Security part only, the `pod-security.kubernetes.io/enforce` label of its Namespace,
    when that Namespace is validated too (the `recommended` checks stay as the run chose them);
 3. the run's profile: `--profile` on `render` and `validate`, else `profile:` in the repository's `.k8sgen.yaml`;
-4. `baseline`.
+4. `recommended`.
 
 ### The repository config file, `.k8sgen.yaml`
 
@@ -99,7 +101,7 @@ file travels with the code under review, so it may only choose the profile and s
 errors cannot be silenced, and any other key is an error (exit 2, with its line and column):
 
 ```yaml
-profile: recommended             # privileged | baseline | recommended | restricted
+profile: baseline                # privileged | baseline | recommended (default) | restricted
 ignore: [lint-probes, "lint-rbac-*"]
 ```
 
@@ -124,16 +126,36 @@ _API_WARNINGS = """
 pkg/api/service/warnings.go; k8sgen prints the same text as `lint-api-*` warnings, at the field
 the server names: deprecated node labels in nodeSelector, node affinity and topology spread
 constraints; deprecated annotations (critical-pod, the sysctl and seccomp annotations, AppArmor
-annotations on templates); deprecated volume plugins; env vars that hide an earlier definition;
+annotations: on templates, and on Pods as the Pod strategy's version skew does it); deprecated volume plugins; env vars that hide an earlier definition;
 duplicate, overlapping and ambiguous container ports; hostIP without hostPort; duplicate
-hostAliases IPs and imagePullSecrets, empty imagePullSecret names; projected paths that clash with
-a ServiceAccountToken; fractional byte quantities; a negative terminationGracePeriodSeconds; null
+hostAliases IPs and imagePullSecrets, empty imagePullSecret names; projected paths (clusterTrustBundle
+too) that clash with a ServiceAccountToken; fractional byte quantities; a negative terminationGracePeriodSeconds; null
 label selectors in affinity and spread terms; and, for Services, the topology-aware-hints
 annotation, externalIPs, trafficDistribution PreferClose (1.34+) and the fields headless and
-ExternalName Services ignore. The warnings for IPv4 addresses with leading zeros or IPv4-mapped
-IPv6 addresses (errors from 1.36) come from the API rules, with the field's own rule id. Not yet:
-the RFC 5952 canonical-form warning for IPv6 addresses and the PersistentVolumeClaim warnings of
-ephemeral volumes.
+ExternalName Services ignore.
+
+Addresses (`lint-api-ip`, `lint-api-pod-ip`; apimachinery's GetWarningsForIP and
+GetWarningsForCIDR): IPv6 addresses not in RFC 5952 canonical form in Service clusterIPs and
+externalIPs, Endpoints and EndpointSlice addresses (not those their controllers manage, which the
+server skips), pod hostAliases and dnsConfig nameservers; loadBalancerSourceRanges with bits set
+past the prefix length or IPv6 not in canonical form; and every form warning on
+`spec.loadBalancerIP`. The warnings for IPv4 addresses with leading zeros or IPv4-mapped IPv6
+addresses on the other fields (errors from 1.36, StrictIPCIDRValidation) come from the API rules,
+with the field's own rule id. Pod status addresses (podIPs, hostIPs) are written by the kubelet,
+not by manifests, and are not checked.
+
+Claims (`lint-api-claim`, and `lint-api-ignored` for ephemeral volumes; pkg/api/persistentvolumeclaim):
+the deprecated `volume.beta.kubernetes.io/storage-class` annotation on a PersistentVolumeClaim, and
+storage requests or limits that are not a whole number of bytes, on claims, StatefulSet
+volumeClaimTemplates and the claim templates of ephemeral volumes in pods and pod templates.
+
+Volume files (`lint-api-volume-paths`): two items of a configMap, secret, downwardAPI or projected
+volume on one path, or one inside another, as the server tests it (a string prefix, so `labels`
+and `labels2` overlap too); a projected source that names nothing.
+
+The create strategies (`lint-api-strategy`): a Pod name that is a DNS subdomain but no DNS label
+(the server accepts `web.v2`, and warns that it becomes the hostname), and a StatefulSet with a
+negative revisionHistoryLimit.
 """
 
 _INPUTS = """

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from ...fieldpath import format_path
 from ..pods import PodView, as_dict, as_list
+from ..rules.formats import is_dns1123_label, is_dns1123_subdomain
+from ..rules.quantity import canonical as canonical_quantity
 from ..rules.quantity import parse as parse_quantity
 from .registry import Finding, rule
 
@@ -98,7 +100,9 @@ def api_deprecated(pv: PodView, ctx: Context) -> Iterator[Finding]:
     pod_sc = as_dict(pv.spec.get("securityContext"))
     if pod_sc.get("seccompProfile") is None and SECCOMP_POD_ANNOTATION in annotations:
         yield _meta_path(pv) + ("annotations", SECCOMP_POD_ANNOTATION), 'non-functional in v1.27+; use the "seccompProfile" field instead', hint
-    template = pv.kind != "Pod"  # the server reports a Pod's AppArmor annotations another way
+    template = pv.kind != "Pod"  # a Pod's AppArmor annotations: _pod_apparmor, as the server does it
+    new_enough = tuple(getattr(ctx, "kube_version", None) or (1, 37)) >= (1, 30)
+    windows = as_dict(pv.spec.get("os")).get("name") == "windows"
     for _, c in pv.containers():
         name, sc = c.get("name"), as_dict(c.get("securityContext"))
         if not isinstance(name, str):
@@ -106,8 +110,31 @@ def api_deprecated(pv: PodView, ctx: Context) -> Iterator[Finding]:
         if sc.get("seccompProfile") is None and SECCOMP_CONTAINER_PREFIX + name in annotations:
             yield _meta_path(pv) + ("annotations", SECCOMP_CONTAINER_PREFIX + name), 'non-functional in v1.27+; use the "seccompProfile" field instead', hint
         has_field = pod_sc.get("appArmorProfile") is not None or sc.get("appArmorProfile") is not None
-        if template and not has_field and APPARMOR_PREFIX + name in annotations and tuple(getattr(ctx, "kube_version", (1, 37))) >= (1, 30):
-            yield _meta_path(pv) + ("annotations", APPARMOR_PREFIX + name), 'deprecated since v1.30; use the "appArmorProfile" field instead', hint
+        key = APPARMOR_PREFIX + name
+        if not new_enough or key not in annotations:
+            continue
+        if (not has_field if template else _pod_apparmor(annotations[key], sc, pod_sc, windows)):
+            yield _meta_path(pv) + ("annotations", key), 'deprecated since v1.30; use the "appArmorProfile" field instead', hint
+
+
+def _apparmor_field(annotation: object) -> dict | None:
+    """`ApparmorFieldForAnnotation`, or None when the annotation gives no valid field."""
+    if annotation == "runtime/default":
+        return {"type": "RuntimeDefault"}
+    if annotation == "unconfined":
+        return {"type": "Unconfined"}
+    if isinstance(annotation, str) and annotation.startswith("localhost/") and annotation[len("localhost/"):].strip():
+        return {"type": "Localhost", "localhostProfile": annotation[len("localhost/"):]}
+    return None
+
+
+def _pod_apparmor(annotation: object, sc: dict, pod_sc: dict, windows: bool) -> bool:
+    """`applyAppArmorVersionSkew` (the Pod strategy): a container annotation warns when the
+    container has no appArmorProfile, unless it says what the pod-level profile says already."""
+    if windows or sc.get("appArmorProfile") is not None:
+        return False
+    derived = _apparmor_field(annotation)
+    return derived is None or derived != as_dict(pod_sc.get("appArmorProfile"))
 
 
 def _duplicates(items: list, key) -> Iterator[tuple[int, object]]:
@@ -180,6 +207,9 @@ def api_duplicate(pv: PodView, ctx: Context) -> Iterator[Finding]:
                         if p in token_paths:
                             label = {"secret": "secrets"}.get(kind, kind)  # the server's own path spelling
                             yield pv.path("volumes", i, "projected", "sources", label, j), f'has duplicated path with ServiceAccountToken "{p}"', "give the file another path"
+                bundle = as_dict(src.get("clusterTrustBundle"))
+                if bundle.get("path") in token_paths:  # named without an index, as the server does
+                    yield pv.path("volumes", i, "projected", "sources", "ClusterTrustBundle"), f'has duplicated path with ServiceAccountToken "{bundle["path"]}"', "give the file another path"
 
 
 def _fractional(value: object) -> bool:
@@ -188,7 +218,20 @@ def _fractional(value: object) -> bool:
     return q is not None and q.value.denominator != 1
 
 
-@rule("lint-api-ignored", "What the API server warns has no effect or another one: null label selectors, hostIP without hostPort, fractional bytes, negative grace periods, fields Services ignore.")
+def claim_spec(spec: dict, path: tuple) -> Iterator[Finding]:
+    """`GetWarningsForPersistentVolumeClaimSpec` (pkg/api/persistentvolumeclaim/util.go): a
+    storage request or limit that is not a whole number of bytes. The server prints the value
+    in canonical form (`Quantity.String()`)."""
+    res = as_dict(spec.get("resources"))
+    for kind in ("requests", "limits"):
+        value = as_dict(res.get(kind)).get("storage")
+        if value is not None and _fractional(value):
+            q = parse_quantity(value)
+            assert q is not None
+            yield path + ("resources", kind, "storage"), f'fractional byte value "{canonical_quantity(q)}" is invalid, must be an integer', "use a whole number of bytes (e.g. 1Gi, not 1.1Gi)"
+
+
+@rule("lint-api-ignored", "What the API server warns has no effect or another one: null label selectors, hostIP without hostPort, fractional bytes (ephemeral volume claims too), negative grace periods.")
 def api_ignored(pv: PodView, ctx: Context) -> Iterator[Finding]:
     for i, t in enumerate(as_list(pv.spec.get("topologySpreadConstraints"))):
         if isinstance(t, dict) and t.get("labelSelector") is None:
@@ -226,6 +269,48 @@ def api_ignored(pv: PodView, ctx: Context) -> Iterator[Finding]:
                 value = as_dict(res.get(kind)).get(resource)
                 if value is not None and _fractional(value):
                     yield path + ("resources", kind, resource), f'fractional byte value "{value}" is invalid, must be an integer', "use a whole number of bytes (e.g. 128Mi, not 0.1Gi)"
+    # An ephemeral volume's claim template gets the claim's own warnings.
+    for i, vol in enumerate(as_list(pv.spec.get("volumes"))):
+        template = as_dict(as_dict(as_dict(vol).get("ephemeral")).get("volumeClaimTemplate"))
+        if template:
+            yield from claim_spec(as_dict(template.get("spec")), pv.path("volumes", i, "ephemeral", "volumeClaimTemplate", "spec"))
+
+
+# --- Claims (pkg/api/persistentvolumeclaim/util.go, the StatefulSet strategy) -----------------------
+
+BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class"
+
+
+@rule("lint-api-claim", "What the API server warns about claims: the deprecated beta storage-class annotation, fractional byte sizes (PersistentVolumeClaims, StatefulSet volumeClaimTemplates).",
+      kinds=("PersistentVolumeClaim", "StatefulSet"))
+def api_claim(obj: dict, ctx: Context) -> Iterator[Finding]:
+    if obj.get("kind") == "PersistentVolumeClaim":
+        if BETA_STORAGE_CLASS in as_dict(as_dict(obj.get("metadata")).get("annotations")):
+            yield ("metadata", "annotations", BETA_STORAGE_CLASS), 'deprecated since v1.8; use "storageClassName" attribute instead', "set spec.storageClassName instead"
+        yield from claim_spec(as_dict(obj.get("spec")), ("spec",))
+        return
+    # The StatefulSet strategy checks each template's spec (it names the path without ".spec").
+    for i, template in enumerate(as_list(as_dict(obj.get("spec")).get("volumeClaimTemplates"))):
+        yield from claim_spec(as_dict(as_dict(template).get("spec")), ("spec", "volumeClaimTemplates", i, "spec"))
+
+
+# --- The create strategies (pkg/registry/core/pod, pkg/registry/apps/statefulset) ---------------
+
+
+@rule("lint-api-strategy", "What the API server's create strategies warn about: a Pod name that is no DNS label (it becomes the hostname), a negative StatefulSet revisionHistoryLimit.",
+      kinds=("Pod", "StatefulSet"))
+def api_strategy(obj: dict, ctx: Context) -> Iterator[Finding]:
+    if obj.get("kind") == "Pod":
+        name = as_dict(obj.get("metadata")).get("name")
+        # Only a name the server accepts (a DNS subdomain) gets this far; the messages print as a
+        # Go list, "[a b]".
+        msgs = is_dns1123_label(name) if isinstance(name, str) and name and not is_dns1123_subdomain(name) else []
+        if msgs:
+            yield ("metadata", "name"), f"this is used in the Pod's hostname, which can result in surprising behavior; a DNS label is recommended: [{' '.join(msgs)}]", "use a name without dots, of at most 63 characters"
+        return
+    limit = as_dict(obj.get("spec")).get("revisionHistoryLimit")
+    if isinstance(limit, int) and not isinstance(limit, bool) and limit < 0:
+        yield ("spec", "revisionHistoryLimit"), "a negative value retains all historical revisions; a value >= 0 is recommended", "set revisionHistoryLimit to 0 or more (the default is 10)"
 
 
 # --- Services (pkg/api/service/warnings.go) -----------------------------------------------------
