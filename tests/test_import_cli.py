@@ -273,4 +273,4 @@ def test_the_readme_adopts_an_app_in_exactly_these_two_commands(k8s, tmp_path, m
     for argv in commands:
         ran = run_cli(*argv[1:])
         assert ran.code == 0, (argv, ran)
-    assert "renders the same 7 objects as the manifests" in ran.err
+    assert "renders the same 8 objects as the manifests" in ran.err
