@@ -9,6 +9,7 @@ trailing fieldRef/resourceFieldRef env vars `downward.env` (`requests.cpu/1m`), 
 
 from __future__ import annotations
 
+from .. import apiproxy
 from ..normalize.pods import API_PROXY_IMAGE, API_PROXY_PORT, API_PROXY_RESOURCES, OWN_FORM
 from .base import CANNOT, Entry, Group, Unsupported, metadata, mode, only
 
@@ -33,24 +34,28 @@ def propose(g: Group) -> list:
     return out
 
 
-def _proxy(c: dict):
-    """The apiProxy setting that renders this container, or None."""
-    if c.get("name") != "api-proxy" or c.get("resources") != API_PROXY_RESOURCES:
+def _proxy(c: dict, pod_sc: object):
+    """The apiProxy setting that renders this container in a pod whose securityContext is
+    `pod_sc`, or None. k8sgen's hardened form needs no setting; any other securityContext
+    (the pre-hardening form had none: `{}`) becomes `securityContext`, so what renders back is
+    exactly this container."""
+    if not apiproxy.is_ambassador(c) or c.get("resources") != API_PROXY_RESOURCES:
         return None
-    args = c.get("args") or []
-    if len(args) != 4 or args[0] != "proxy" or not str(args[1]).startswith("--port="):
+    if not set(c) <= {"name", "image", "args", "resources", "securityContext"} or not isinstance(c.get("image"), str):
         return None
-    try:
-        port = int(args[1][len("--port="):])
-    except ValueError:
+    sc = c.get("securityContext", {})
+    if not isinstance(sc, dict):
         return None
-    if args[2:] != ["--address=127.0.0.1", "--accept-hosts=^localhost$,^127\\.0\\.0\\.1$"] or set(c) != {"name", "image", "args", "resources"}:
-        return None
-    settings = {}
+    port = apiproxy.port_of(c["args"])
+    if not 1 <= port <= 65535:
+        return None  # outside what the spec's port takes
+    settings: dict = {}
     if c["image"] != API_PROXY_IMAGE:
         settings["image"] = c["image"]
     if port != API_PROXY_PORT:
         settings["port"] = port
+    if sc != apiproxy.security_context(pod_sc):
+        settings["securityContext"] = sc
     return settings or True
 
 
@@ -61,7 +66,7 @@ def pod_entry(g: Group, name: str, spec: dict, restart_default: str | None = Non
     entry: dict = {}
     containers = list(spec.get("containers") or [])
     init = list(spec.get("initContainers") or [])
-    proxy = _proxy(containers[-1]) if len(containers) > 1 else None
+    proxy = _proxy(containers[-1], spec.get("securityContext")) if len(containers) > 1 and isinstance(containers[-1], dict) else None
     if proxy is not None:
         containers = containers[:-1]
     if not containers:

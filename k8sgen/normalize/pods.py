@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import re
 
-from .. import downward
+from .. import apiproxy, downward
 from .base import Context, mode
 from .rbac import automount as account_automount
 
-API_PROXY_IMAGE = "registry.k8s.io/kubectl:v1.33.0"
-API_PROXY_PORT = 8001
-API_PROXY_RESOURCES = {"requests": {"cpu": "10m", "memory": "32Mi"}, "limits": {"cpu": "100m", "memory": "64Mi"}}
+API_PROXY_IMAGE, API_PROXY_PORT, API_PROXY_RESOURCES = apiproxy.IMAGE, apiproxy.PORT, apiproxy.RESOURCES
 _KIND = {"configMap": "ConfigMap", "secret": "Secret"}
 _PORT_C = re.compile(r"(?:([a-z0-9-]+):)?([0-9]+)(?:/(TCP|UDP|SCTP))?\Z")
 
@@ -93,13 +91,17 @@ def pod_spec(cx: Context, name: str, pod: dict, src: tuple, prefix: tuple, origi
         sa = cx.spec.get("serviceAccounts", {}).get(pod.get("serviceAccount", ""), {})
         if automount is None and account_automount(None, sa) is False:
             automount = True  # the account opts out by default; this pod needs its token
-        origins[prefix + ("containers", len(built))] = src + ("apiProxy",)
-        built.append({
-            "name": "api-proxy",
-            "image": settings.get("image", API_PROXY_IMAGE),
-            "args": ["proxy", f"--port={port}", "--address=127.0.0.1", "--accept-hosts=^localhost$,^127\\.0\\.0\\.1$"],
-            "resources": API_PROXY_RESOURCES,
-        })
+        kpath = prefix + ("containers", len(built))
+        origins[kpath] = src + ("apiProxy",)
+        proxy_c = {"name": apiproxy.NAME, "image": settings.get("image", API_PROXY_IMAGE), "args": apiproxy.args(port), "resources": API_PROXY_RESOURCES}
+        # k8sgen's own container meets k8sgen's default lint profile (apiproxy.py says why each
+        # field is safe); the user's securityContext replaces it whole, and {} renders none.
+        sc = settings.get("securityContext", apiproxy.security_context(pod.get("podSecurityContext")))
+        if "securityContext" in settings:
+            origins[kpath + ("securityContext",)] = src + ("apiProxy", "securityContext")
+        if sc:
+            proxy_c["securityContext"] = sc
+        built.append(proxy_c)
     for cont in built_init + built:
         for i, m in enumerate(cont.get("volumeMounts", [])):
             if m["name"] not in vol_index and m["name"] not in claims:

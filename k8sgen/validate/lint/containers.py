@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ... import apiproxy
 from ..pods import PodView, as_dict, as_list, container_label
 from .registry import RECOMMENDED, Finding, rule
 from .workload import image_problem
@@ -122,12 +123,14 @@ def _same_probe(a: dict, b: dict) -> bool:
     return False
 
 
-@rule("lint-probes", "Long-running containers have a readiness and a liveness probe, and the two are not the same check.", level=RECOMMENDED)
+@rule("lint-probes", "Long-running containers have a readiness and a liveness probe, and the two are not the same check (k8sgen's own apiProxy ambassador is exempt: it listens on 127.0.0.1 only, out of the kubelet's reach).", level=RECOMMENDED)
 def probes(pv: PodView, ctx: Context) -> Iterator[Finding]:
     if not _long_running(pv):
         return
     for i, c in enumerate(as_list(pv.spec.get("containers"))):
-        if not isinstance(c, dict):
+        # The kubelet probes from the node, which cannot reach a loopback listener, and an exec
+        # probe would check the API server rather than the proxy (k8sgen/apiproxy.py weighs it).
+        if not isinstance(c, dict) or apiproxy.is_ambassador(c):
             continue
         path = pv.path("containers", i)
         ready, live = as_dict(c.get("readinessProbe")), as_dict(c.get("livenessProbe"))
