@@ -116,6 +116,11 @@ def _pod(draw, with_port=True):
         pod["serviceAccount"] = "app"
     if draw(st.booleans()):
         pod["labels"] = {"app": draw(_name), "tier": draw(st.sampled_from(["web", "db"]))}
+    if draw(st.booleans()):
+        # k8sgen's hardened ambassador, one replaced by the user's securityContext, or none
+        pod["apiProxy"] = draw(st.sampled_from([True, {"port": 8002}, {"securityContext": {}}, {"securityContext": {"runAsNonRoot": True, "runAsUser": 1000}}]))
+        if draw(st.booleans()):
+            pod["podSecurityContext"] = draw(st.sampled_from([{"runAsUser": 100}, {"runAsUser": 0}, {"seccompProfile": {"type": "RuntimeDefault"}}]))
     return pod
 
 
