@@ -23,6 +23,7 @@ import yaml
 
 from .errors import SourcePos, input_error
 from .source import Document, PositionMap
+from .yamldepth import flow_depth
 
 try:  # libyaml makes composing several times faster; fall back to pure Python.
     from yaml import CSafeLoader as _Loader
@@ -256,14 +257,18 @@ def load_file(path: str, mode: str = "k8s") -> list[Document]:
 
 
 def _may_nest_deeper(text: str, limit: int) -> bool:
-    """A cheap upper bound on nesting: every flow level opens with `[` or `{`, and every block
-    level starts at a new indentation column (two levels per column at most: a list directly
-    under a key may share its column) or after an indicator (`- `, `? `, `: `) on its line."""
-    flow = text.count("[") + text.count("{")
-    if flow > limit:
+    """A cheap upper bound on nesting: every block level starts at a new indentation column (two
+    levels per column at most: a list directly under a key may share its column) or after an
+    indicator (`- `, `? `, `: `) on its line, and flow levels nest no deeper than there are
+    `[` and `{` in the text, or than the running depth yamldepth finds (a scan of the text,
+    a fifth of the cost of walking the parser's events; None when it cannot tell)."""
+    block = 2 * (max((m.end() - m.start() for m in _BLOCK_PREFIX.finditer(text)), default=0) + 1)
+    if block > limit:
         return True
-    block = max((m.end() - m.start() for m in _BLOCK_PREFIX.finditer(text)), default=0)
-    return flow + 2 * (block + 1) > limit
+    if text.count("[") + text.count("{") + block <= limit:
+        return False
+    flow = flow_depth(text)
+    return flow is None or flow + block > limit
 
 
 def _check_depth(text: str, name: str, loader=_Loader) -> None:
