@@ -60,8 +60,11 @@ _KEY_FLOW_LINE = re.compile(rf"{_PLAIN_KEY}({_flat(f'(?:{_ITEM}|{_flat(_ITEM)})'
 # Quicker still: a flow collection with nothing in it that can hide a bracket (no quotes, no
 # comments, no properties), so that every bracket is one. If the brackets balance, the line ends
 # in block context (a collection closed early leaves text after it: an error in both libraries),
-# and its depth is at most the number of openers.
+# and its depth is at most the number of openers, plus the one-pair mappings of sequences
+# (`[a: b]` is a sequence of one mapping): no more than there are sequences, nor than colons
+# that can be indicators (not those inside a word, as in `http://h:80`).
 _KEY_BARE_FLOW_LINE = re.compile(rf"{_PLAIN_KEY}([\[{{][^\n\"'#?!&*|>%@`\t]*[\]}}]) *(?:\n|\Z)")
+_MAYBE_PAIR = re.compile(r"(?<![^\s,\[\]{}]):|:(?![^\s,\[\]{}])")
 _CONTENT_END: dict[int, re.Pattern] = {}
 
 
@@ -104,7 +107,9 @@ class _Scan:
                     flow = k.group(2)
                     opens = flow.count("[") + flow.count("{")
                     if opens == flow.count("]") + flow.count("}"):
-                        self.deepest = max(self.deepest, opens)
+                        # Every level opens with a bracket, or with a `:` in a sequence (`[a: b]`).
+                        pairs = min(flow.count("["), len(_MAYBE_PAIR.findall(flow))) if "[" in flow else 0
+                        self.deepest = max(self.deepest, opens + pairs)
                         self.plain_owner = self.pending = None
                         pos = k.end()
                         continue
@@ -292,8 +297,14 @@ class _Scan:
     # -- flow context ----------------------------------------------------------------------
 
     def flow(self, j: int) -> int:
-        """Scan the flow collection opening at `j`; returns the position after it."""
+        """Scan the flow collection opening at `j`; returns the position after it.
+
+        An entry of a flow sequence with a `:` in it (`[a: b]`) is a mapping of its own, one
+        level deeper, from its key to the `,` or `]` after its value."""
         text, n = self.text, self.n
+        seq = [text[j] == "["]  # per open collection: is it a sequence
+        pair = [False]  # an entry of that sequence is an implicit one-pair mapping
+        holds = [False]  # the entry of that sequence has held a collection (a possible key)
         depth = 1
         if depth > self.deepest:
             self.deepest = depth
@@ -310,24 +321,35 @@ class _Scan:
             if ch in "[{":
                 if not token:
                     raise _Unknown
+                if seq[-1]:
+                    holds[-1] = True
+                seq.append(ch == "[")
+                pair.append(False)
+                holds.append(False)
                 depth += 1
                 if depth > self.deepest:
                     self.deepest = depth
                 j += 1
                 continue
             if ch in "]}":
-                depth -= 1
+                depth -= 1 + pair.pop()
+                seq.pop()
+                holds.pop()
                 j += 1
-                if depth == 0:
+                if not seq:
                     return j
                 token, json_like = False, True
                 continue
             if ch == ",":
+                if pair[-1]:
+                    depth -= 1
+                pair[-1] = holds[-1] = False
                 token, j = True, j + 1
                 continue
             nxt = text[j + 1] if j + 1 < n else "\n"
             if ch == ":":
                 if nxt in " \n" or (json_like and not token and nxt not in "\"'[{!&*|>?:-#"):
+                    depth = self.value(seq, pair, holds, depth)
                     token, j = True, j + 1
                     continue
                 raise _Unknown
@@ -373,4 +395,17 @@ class _Scan:
                 j = s  # more words of the same scalar
             token, json_like = False, False
             if text[j] == ":":
+                depth = self.value(seq, pair, holds, depth)
                 token, j = True, j + 1
+
+    def value(self, seq: list, pair: list, holds: list, depth: int) -> int:
+        """A `:` in a flow collection; returns the depth after it."""
+        if not seq[-1]:
+            return depth
+        if pair[-1] or holds[-1]:
+            raise _Unknown  # a second `:`, or a collection as the key: left to the walk
+        pair[-1] = True
+        depth += 1
+        if depth > self.deepest:
+            self.deepest = depth
+        return depth

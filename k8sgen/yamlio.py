@@ -259,16 +259,38 @@ def load_file(path: str, mode: str = "k8s") -> list[Document]:
 def _may_nest_deeper(text: str, limit: int) -> bool:
     """A cheap upper bound on nesting: every block level starts at a new indentation column (two
     levels per column at most: a list directly under a key may share its column) or after an
-    indicator (`- `, `? `, `: `) on its line, and flow levels nest no deeper than there are
-    `[` and `{` in the text, or than the running depth yamldepth finds (a scan of the text,
-    a fifth of the cost of walking the parser's events; None when it cannot tell)."""
-    block = 2 * (max((m.end() - m.start() for m in _BLOCK_PREFIX.finditer(text)), default=0) + 1)
-    if block > limit:
-        return True
-    if text.count("[") + text.count("{") + block <= limit:
+    indicator (`- `, `? `, `: `) on its line, so block levels are at most 2 * (P + 1) for the
+    longest such line prefix P; flow levels open with `[` or `{`, or with a `:` in a flow
+    sequence (`[a: b]` is a sequence of a one-pair mapping, at most one per sequence level), so
+    they nest no deeper than twice the `[` plus the `{` in the text, nor than the running depth
+    yamldepth's scan finds (a fifth of the cost of walking the parser's events; None when it
+    cannot tell)."""
+    flow = 2 * text.count("[") + text.count("{")
+    if not _prefix_longer_than(text, (limit - flow) // 2 - 1):
         return False
-    flow = flow_depth(text)
-    return flow is None or flow + block > limit
+    if flow <= limit:
+        return True  # the block levels alone may reach the limit
+    depth = flow_depth(text)
+    return depth is None or _prefix_longer_than(text, (limit - depth) // 2 - 1)
+
+
+_PREFIXES: dict[int, tuple] = {}
+
+
+def _prefix_longer_than(text: str, k: int) -> bool:
+    """Whether some line's block prefix (_BLOCK_PREFIX) is longer than k characters: only if the
+    line starts with k + 1 of its characters, which one search finds (a tenth of the cost of
+    measuring every line's prefix)."""
+    if k < 0:
+        return True
+    found = _PREFIXES.get(k)
+    if found is None:
+        if len(_PREFIXES) > 64:
+            _PREFIXES.clear()
+        found = _PREFIXES[k] = (re.compile("[ \t?:-]{%d}" % (k + 1)), re.compile("\n[ \t?:-]{%d}" % (k + 1)))
+    if found[0].match(text) or found[1].search(text):
+        return max(m.end() - m.start() for m in _BLOCK_PREFIX.finditer(text)) > k
+    return False
 
 
 def _check_depth(text: str, name: str, loader=_Loader) -> None:
