@@ -473,14 +473,14 @@ class _Builder:
                 # Keys are names; `80: x` or `true: x` mean the text as written.
                 key = knode.value
             if key in first:
-                p = first[key]
+                p = self.pos(first[key])
                 raise input_error(
                     f"duplicate key {key!r} (first defined at line {p.line}, column {p.col})",
                     self.pos(knode),
                     hint="YAML keys must be unique; remove or rename one of them",
                     rule="yaml-duplicate-key",
                 )
-            first[key] = self.pos(knode)
+            first[key] = knode  # its position is made only for the error (one per key cost 5% of a load)
             child = path + (key,)
             km, ke = knode.start_mark, knode.end_mark
             self.pm.keys[child] = (km.line + 1, km.column + 1, ke.line + 1, ke.column + 1)
@@ -512,6 +512,10 @@ class _Builder:
     def _scalar(self, node, path):
         value = node.value
         tag = node.tag
+        if tag == _STR and self.mode == "k8s":
+            # Text, quoted or plain (a plain scalar gets this tag only if YAML 1.1 resolves it
+            # as text, or from an explicit `!!str`): what the steps below come to, 12% sooner.
+            return value
         if node.style is not None and node.style != "":
             # Quoted or block scalars are text, unless explicitly tagged.
             if tag == _T + "str":
