@@ -23,7 +23,6 @@ import yaml
 
 from .errors import SourcePos, input_error
 from .source import Document, PositionMap
-from .yamldepth import flow_depth
 
 try:  # libyaml makes composing several times faster; fall back to pure Python.
     from yaml import CSafeLoader as _Loader
@@ -270,6 +269,8 @@ def _may_nest_deeper(text: str, limit: int) -> bool:
         return False
     if flow <= limit:
         return True  # the block levels alone may reach the limit
+    from .yamldepth import flow_depth  # only texts with many brackets: off a small run's start-up
+
     depth = flow_depth(text)
     return depth is None or _prefix_longer_than(text, (limit - depth) // 2 - 1)
 
