@@ -109,8 +109,8 @@ def main(argv: list[str]) -> int:
             ("PyYAML CSafeLoader load", lambda t, m: list(yaml.load_all(t, Loader=yaml.CSafeLoader))),
         ]
         for label, fn in rows:
-            a = _ms(lambda: fn(stream, "k8s"))
-            b = _ms(lambda: fn(large, "spec"))
+            a = _ms(lambda fn=fn: fn(stream, "k8s"))
+            b = _ms(lambda fn=fn: fn(large, "spec"))
             print(f"| {label} | {a:,.0f} ms | {b:,.0f} ms |")
         for argv_ in (["validate", str(stream_file)], ["render", str(large_file)]):
             callers = _census(argv_)

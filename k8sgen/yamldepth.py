@@ -45,18 +45,20 @@ _SPECIAL = re.compile(r"[\"'\[\]{}|>#!&*\t?]")
 _SPECIAL_OPEN = re.compile(r"[\[{]")
 # A line without them that has a key (`key: value`, `- key:`) is certain on its own: it can be no
 # continuation of a plain scalar above it (that is an error in both libraries).
-_KEY = re.compile(r"( *(?:- +)*)(?!(?:---|\.\.\.)(?:[ \n]|\Z))[^\s:][^\n:]*(?::(?=[^ \n])[^\n:]*)* *:(?: +(\S)[^\n]*)?\n")
+# (No pattern here may match one text in two ways: Python's re has no possessive quantifiers
+# before 3.11, and a line of 20,000 spaces must not cost 20,000² steps.)
+_KEY = re.compile(r"( *(?:- +)*)(?!(?:---|\.\.\.)(?:[ \n]|\Z)|-[ \n])[^\s:][^\n:]*(?::(?=[^ \n])[^\n:]*)*:(?: +(\S)[^\n]*)?\n")
 # The most common lines with a flow collection, certain on their own too: `key: [a, "b"]`,
 # `- key: {a: b, c: {d: e}}`, two levels at most of plain or simple quoted scalars.
 _ITEM = r"""(?:"[^"\\\n]*"|'[^'\n]*'|(?:[^\s,\[\]{}:?#"'!&*|>%@`-]|-(?=[^\s,\[\]{}]))[^\s,\[\]{}:?]*(?::[^\s,\[\]{}:?]+)*)"""
 
 
 def _flat(node: str) -> str:
-    return (rf"(?:\[ *(?:{node} *(?:, *{node} *)*,? *)?\]"
-            rf"|\{{ *(?:{_ITEM} *: +{node} *(?:, *{_ITEM} *: +{node} *)*,? *)?\}})")
+    return (rf"(?:\[ *(?:{node} *(?:, *{node} *)*(?:, *)?)?\]"
+            rf"|\{{ *(?:{_ITEM} *: +{node} *(?:, *{_ITEM} *: +{node} *)*(?:, *)?)?\}})")
 
 
-_PLAIN_KEY = r"""( *(?:- +)*)(?!(?:---|\.\.\.)(?:[ \n]|\Z))[^\s\-?:,\[\]{}#&*!|>'"%@`][^\n:#'"\[\]{}|>!&*?]*(?::(?=\S)[^\n:#'"\[\]{}|>!&*?]*)* *: +"""
+_PLAIN_KEY = r"""( *(?:- +)*)(?!(?:---|\.\.\.)(?:[ \n]|\Z))[^\s\-?:,\[\]{}#&*!|>'"%@`][^\n:#'"\[\]{}|>!&*?]*(?::(?=\S)[^\n:#'"\[\]{}|>!&*?]*)*: +"""
 _KEY_FLOW_LINE = re.compile(rf"{_PLAIN_KEY}({_flat(f'(?:{_ITEM}|{_flat(_ITEM)})')}) *(?:#[^\n]*)?(?:\n|\Z)")
 # Quicker still: a flow collection with nothing in it that can hide a bracket (no quotes, no
 # comments, no properties), so that every bracket is one. If the brackets balance, the line ends
@@ -95,7 +97,7 @@ class _Scan:
         return i - (self.text.rfind("\n", 0, i) + 1)
 
     def run(self) -> int:
-        text, n = self.text, self.n
+        text = self.text
         pos = 0  # the text before `pos` is scanned, and the state at `pos` is known
         while True:
             m = _SPECIAL.search(text, pos)
@@ -192,6 +194,7 @@ class _Scan:
     def tokens(self, j: int, owner: int | None, after_key: bool) -> int:
         """Token starts in block context from `j` to the end of its line."""
         text, n = self.text, self.n
+        line_start = text.rfind("\n", 0, j) + 1  # once: a line of 100,000 `- ` has as many entries
         while True:
             if j >= n:
                 return n
@@ -204,7 +207,7 @@ class _Scan:
             if ch == "-" and nxt in " \n":
                 if after_key:
                     raise _Unknown  # `key: - x` is an error in both libraries
-                owner = self.col(j)
+                owner = j - line_start
                 j = _SPACES.match(text, j + 1).end()
                 if j >= n or text[j] == "\n":
                     self.pending = owner
@@ -232,7 +235,7 @@ class _Scan:
             if stop == ":":  # `key:` (followed by a blank: _BLOCK_PLAIN stops at no other `:`)
                 if after_key:
                     raise _Unknown
-                owner, after_key = self.col(j), True
+                owner, after_key = j - line_start, True
                 j = _SPACES.match(text, k + 1).end()
                 if j >= n or text[j] == "\n":
                     self.pending = owner
@@ -288,11 +291,18 @@ class _Scan:
             if blank_max > first:
                 raise _Unknown
             indent = max(min_indent, first)
-            end = _CONTENT_END.get(indent)
-            if end is None:
-                end = _CONTENT_END[indent] = re.compile(r"^ {0,%d}[^ \n]" % (indent - 1), re.M)
-            e = end.search(text, p)
-            return n if e is None else e.start()
+            if indent <= 32:  # one search past the content (patterns kept for common indents)
+                end = _CONTENT_END.get(indent)
+                if end is None:
+                    end = _CONTENT_END[indent] = re.compile(r"^ {0,%d}[^ \n]" % (indent - 1), re.M)
+                e = end.search(text, p)
+                return n if e is None else e.start()
+            while p < n:  # deeper content: line by line
+                s = _SPACES.match(text, p).end()
+                if s < n and text[s] != "\n" and s - p < indent:
+                    return p
+                p = self.next_line(s)
+            return n
         return n
 
     # -- flow context ----------------------------------------------------------------------
