@@ -28,6 +28,10 @@ class _Unknown(Exception):
     """The text uses something the scan does not follow exactly."""
 
 
+class _Deeper(Exception):
+    """The nesting has passed the depth the caller asked about: no need to scan on."""
+
+
 _ODD = re.compile("[\x85\u2028\u2029\ufeff]")  # line breaks of YAML 1.1 and a BOM: left to the walk
 _SPACES = re.compile(r" *")
 # A block-context plain scalar: ends at `: `/`:` at the end of a line, ` #`, a tab or the line's end.
@@ -71,27 +75,38 @@ _MAYBE_PAIR = re.compile(r"(?<![^\s,\[\]{}]):|:(?![^\s,\[\]{}])")
 _CONTENT_END: dict[int, re.Pattern] = {}
 
 
-def flow_depth(text: str) -> int | None:
-    """The deepest nesting of flow collections in `text`, or None if the scan cannot tell."""
+def flow_depth(text: str, stop: int | None = None) -> int | None:
+    """The deepest nesting of flow collections in `text`, or None if the scan cannot tell; with
+    `stop`, the scan ends as soon as it finds a depth past it (and returns that depth)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n")
         if "\r" in text:
             return None
     if _ODD.search(text):
         return None
+    scan = _Scan(text, stop)
     try:
-        return _Scan(text).run()
+        return scan.run()
     except _Unknown:
         return None
+    except _Deeper:
+        return scan.deepest
 
 
 class _Scan:
-    def __init__(self, text: str):
+    def __init__(self, text: str, stop: int | None = None):
         self.text = text
         self.n = len(text)
         self.deepest = 0
+        self.stop = len(text) if stop is None else stop
         self.plain_owner: int | None = None  # a block plain scalar ended its line; its entry's column
         self.pending: int | None = None  # the line ended with `key:` or `-`; that column
+
+    def deeper(self, depth: int) -> None:
+        if depth > self.deepest:
+            self.deepest = depth
+            if depth > self.stop:
+                raise _Deeper
 
     def col(self, i: int) -> int:
         return i - (self.text.rfind("\n", 0, i) + 1)
@@ -112,7 +127,7 @@ class _Scan:
                     if opens == flow.count("]") + flow.count("}"):
                         # Every level opens with a bracket, or with a `:` in a sequence (`[a: b]`).
                         pairs = min(flow.count("["), len(_MAYBE_PAIR.findall(flow))) if "[" in flow else 0
-                        self.deepest = max(self.deepest, opens + pairs)
+                        self.deeper(opens + pairs)
                         self.plain_owner = self.pending = None
                         pos = k.end()
                         continue
@@ -120,7 +135,7 @@ class _Scan:
             if k is not None:
                 # Two levels if a bracket follows the first (one in a quoted scalar counts too).
                 flow = k.group(2)
-                self.deepest = max(self.deepest, 2 if _SPECIAL_OPEN.search(flow, 1) else 1)
+                self.deeper(2 if _SPECIAL_OPEN.search(flow, 1) else 1)
                 self.plain_owner = self.pending = None
                 pos = k.end()
                 continue
@@ -318,7 +333,7 @@ class _Scan:
         holds = [False]  # the entry of that sequence has held a collection (a possible key)
         depth = 1
         if depth > self.deepest:
-            self.deepest = depth
+            self.deeper(depth)
         j += 1
         json_like = False  # the last node was a quoted scalar or a collection (`"a":b` is a pair)
         token = True  # expecting a node (else: after a node, expecting `,`, `:` or a closer)
@@ -339,7 +354,7 @@ class _Scan:
                 holds.append(False)
                 depth += 1
                 if depth > self.deepest:
-                    self.deepest = depth
+                    self.deeper(depth)
                 j += 1
                 continue
             if ch in "]}":
@@ -418,5 +433,5 @@ class _Scan:
         pair[-1] = True
         depth += 1
         if depth > self.deepest:
-            self.deepest = depth
+            self.deeper(depth)
         return depth

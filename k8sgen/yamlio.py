@@ -271,7 +271,7 @@ def _may_nest_deeper(text: str, limit: int) -> bool:
         return True  # the block levels alone may reach the limit
     from .yamldepth import flow_depth  # only texts with many brackets: off a small run's start-up
 
-    depth = flow_depth(text)
+    depth = flow_depth(text, stop=limit)
     return depth is None or _prefix_longer_than(text, (limit - depth) // 2 - 1)
 
 

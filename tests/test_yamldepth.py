@@ -148,6 +148,10 @@ def test_deep_input_is_still_walked():
     assert flow_depth(text) == 2500 and yamlio._may_nest_deeper(text, yamlio._SAFE_COMPOSE_DEPTH)
     hidden = 'a: ["' + "]" * 3000 + '", ' + "[" * 2100 + "]" * 2101 + "\n"
     assert flow_depth(hidden) == 2101 and yamlio._may_nest_deeper(hidden, yamlio._SAFE_COMPOSE_DEPTH)
+    # The scan stops once the depth is past what the caller asks about: hostile input costs
+    # no more than it must (200,000 levels in quoted entries: a second to scan to the end).
+    hostile = "pods: [" + '["a", ' * 200_000 + "]" * 200_001 + "\n"
+    assert flow_depth(hostile, stop=2000) == 2001 and flow_depth(text, stop=100) > 100
 
 
 def test_hostile_lines_take_linear_time():
