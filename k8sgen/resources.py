@@ -6,19 +6,23 @@ same lookup works from a source checkout, an editable install and a wheel.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
-
-_CHECKOUT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
+_CHECKOUT = _PACKAGE.parent
 
 
 def _data_dir(package: str, folder: str) -> Path:
-    try:
-        return Path(str(resources.files(package)))
-    except ModuleNotFoundError:
-        # Running from a source checkout that is not installed (PYTHONPATH=.): use the folder.
-        return _CHECKOUT / folder
+    # A wheel puts the data inside the package; an editable install maps the package to the
+    # checkout's folder, and a checkout that is not installed (PYTHONPATH=.) has only that. Both
+    # are plain folders found without importlib.resources, whose import (pathlib, tempfile,
+    # shutil, zipfile helpers) cost every render and validate ~5 ms.
+    for where in (_PACKAGE / folder, _CHECKOUT / folder):
+        if (where / "__init__.py").is_file():
+            return where
+    from importlib import resources  # anything else (a zip, a custom loader)
+
+    return Path(str(resources.files(package)))
 
 
 def templates_dir() -> Path:

@@ -51,3 +51,11 @@ def test_stage_timer_accounts_for_every_stage_of_a_render():
                   "defaulting (copy + SetDefaults)", "cross-object references"):
         assert stages[stage] > 0, stage
     assert sum(v for k, v in stages.items() if k not in ("total", "imports", "exit")) <= stages["total"] * 1.01
+
+
+def test_lazy_positions_measurement_runs_and_counts_who_asks():
+    # bench/RESULTS.md quotes this design's numbers and its census of position requests.
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "lazy_positions.py"), "3"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert "| yamlio.load_documents (data + positions + checks) |" in proc.stdout, proc.stdout
+    assert "`k8sgen validate` (no problems): PositionMap.locate called 18 times (refindex.py:source_file 18)" in proc.stdout, proc.stdout
