@@ -107,29 +107,8 @@ pods:
     mounts:
       /tmp: tmp
   {name}-b:
-    # nginx built to run as uid 101 on port 8080; it writes only to /tmp.
-    image: nginxinc/nginx-unprivileged:1.27
-    labels: {{app: {name}}}
+    like: {name}-a        # the same pod, with its own hostname
     hostname: {name}-b
-    subdomain: {name}
-    ports: [8080]
-    resources:
-      limits: {{cpu: 100m, memory: 64Mi}}
-    readinessProbe: {{httpGet: {{path: /, port: 8080}}}}
-    livenessProbe: {{tcpSocket: {{port: 8080}}}}
-    podSecurityContext:
-      runAsNonRoot: true
-      runAsUser: 101
-      runAsGroup: 101
-      seccompProfile: {{type: RuntimeDefault}}
-    securityContext:
-      allowPrivilegeEscalation: false
-      readOnlyRootFilesystem: true
-      capabilities: {{drop: [ALL]}}
-    volumes:
-      tmp: {{emptyDir: {{}}}}
-    mounts:
-      /tmp: tmp
 services:
   {name}:
     headless: true
