@@ -250,7 +250,7 @@ def test_server_set_fields_are_dropped(tmp_path, monkeypatch):
     assert ran.err == (
         "k8sgen: dropped what the API server sets (metadata.annotations[kubectl.kubernetes.io/last-applied-configuration], "
         "metadata.creationTimestamp, metadata.resourceVersion, metadata.uid) from 1 object: applying it back means nothing\n"
-        "k8sgen: imported 1 objects into spec.yaml: 1 as shorthands, 0 kept verbatim under manifests:\n"
+        "k8sgen: imported 1 object into spec.yaml: 1 as shorthands, 0 kept verbatim under manifests:\n"
     )
     text = (tmp_path / "spec.yaml").read_text()
     assert "secrets:\n  db:\n    data: {password: hunter2-very-secret}\n" in text

@@ -84,7 +84,8 @@ def run(
         _write_all(list(zip(targets, (r.text for r in results))), force)
     for r, t in zip(results, targets):
         into = f" into {t}" if t else ""
-        err.write(f"k8sgen: imported {r.shorthand + r.verbatim} objects{into}: {r.shorthand} as shorthands, {r.verbatim} kept verbatim under manifests:\n")
+        n = r.shorthand + r.verbatim
+        err.write(f"k8sgen: imported {n} object{'' if n == 1 else 's'}{into}: {r.shorthand} as shorthands, {r.verbatim} kept verbatim under manifests:\n")
     others = sorted({k for k in ((o.get("metadata") or {}).get("namespace") for o in got.objects) if k} - {r.namespace for r in results})
     if others:
         err.write(f"k8sgen: objects of namespace {', '.join(others)} stay verbatim in this spec; -o DIR/ writes one spec per namespace\n")
