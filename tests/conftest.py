@@ -81,6 +81,18 @@ def require_tool(name: str) -> str:
     return path
 
 
+def require_module(name: str):
+    """The imported module; in CI a missing one (a test extra) fails the test instead of skipping it."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        if IN_CI:
+            pytest.fail(f"{name} is required in CI (the test extra installs it) but cannot be imported")
+        pytest.skip(f"{name} not installed")
+
+
 def without_summary(err: str) -> str:
     """`validate` ends every run with one summary line on stderr; most tests are about the rest."""
     lines = err.splitlines(keepends=True)

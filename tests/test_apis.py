@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import require_module
 
 from k8sgen.validate import apis
 from k8sgen.validate.k8s_schema import SUPPORTED_VERSIONS, check, kinds
@@ -93,7 +94,7 @@ def test_nothing_served_is_listed_as_removed(version):
 
 
 def _wheel_kinds(minor: int) -> set | None:
-    kv = pytest.importorskip("kubernetes_validate")
+    kv = require_module("kubernetes_validate")
     folder = Path(kv.__file__).resolve().parent / "kubernetes-json-schema" / f"v1.{minor}.0-local-strict"
     if not folder.is_dir():
         return None

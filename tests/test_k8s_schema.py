@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-import os
-
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
-
+from conftest import require_module
 from k8s_schema_examples import ACCEPTED, DELETE, INVALID, VALID, mutate
+
 from k8sgen.errors import InputError
 from k8sgen.validate import k8s_schema
-from k8sgen.validate.k8s_schema import DEFAULT_VERSION, SUPPORTED_VERSIONS, check, has_schema, kinds
+from k8sgen.validate.k8s_schema import (
+    DEFAULT_VERSION,
+    SUPPORTED_VERSIONS,
+    check,
+    has_schema,
+    kinds,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas" / "k8s"
@@ -127,7 +133,7 @@ def _all_refs(node):
 
 def test_vendoring_is_reproducible_from_the_installed_wheel_contents():
     """Re-running the vendor script on kubernetes-validate's files gives the committed bytes."""
-    kv = pytest.importorskip("kubernetes_validate")
+    kv = require_module("kubernetes_validate")
     from importlib.metadata import version
 
     if version("kubernetes-validate") != SOURCES["version"]:

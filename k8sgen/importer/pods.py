@@ -10,7 +10,7 @@ trailing fieldRef/resourceFieldRef env vars `downward.env` (`requests.cpu/1m`), 
 from __future__ import annotations
 
 from .. import apiproxy
-from ..normalize.pods import API_PROXY_IMAGE, API_PROXY_PORT, API_PROXY_RESOURCES, OWN_FORM
+from ..normalize.pods import OWN_FORM
 from .base import CANNOT, Entry, Group, Unsupported, metadata, mode, only
 
 _POD_KEYS = ("hostname", "subdomain", "serviceAccountName", "serviceAccount", "automountServiceAccountToken", "restartPolicy",
@@ -39,7 +39,7 @@ def _proxy(c: dict, pod_sc: object):
     `pod_sc`, or None. k8sgen's hardened form needs no setting; any other securityContext
     (the pre-hardening form had none: `{}`) becomes `securityContext`, so what renders back is
     exactly this container."""
-    if not apiproxy.is_ambassador(c) or c.get("resources") != API_PROXY_RESOURCES:
+    if not apiproxy.is_ambassador(c) or c.get("resources") != apiproxy.RESOURCES:
         return None
     if not set(c) <= {"name", "image", "args", "resources", "securityContext"} or not isinstance(c.get("image"), str):
         return None
@@ -50,9 +50,9 @@ def _proxy(c: dict, pod_sc: object):
     if not 1 <= port <= 65535:
         return None  # outside what the spec's port takes
     settings: dict = {}
-    if c["image"] != API_PROXY_IMAGE:
+    if c["image"] != apiproxy.IMAGE:
         settings["image"] = c["image"]
-    if port != API_PROXY_PORT:
+    if port != apiproxy.PORT:
         settings["port"] = port
     if sc != apiproxy.security_context(pod_sc):
         settings["securityContext"] = sc

@@ -12,7 +12,6 @@ from .. import apiproxy, downward
 from .base import Context, mode
 from .rbac import automount as account_automount
 
-API_PROXY_IMAGE, API_PROXY_PORT, API_PROXY_RESOURCES = apiproxy.IMAGE, apiproxy.PORT, apiproxy.RESOURCES
 _KIND = {"configMap": "ConfigMap", "secret": "Secret"}
 _PORT_C = re.compile(r"(?:([a-z0-9-]+):)?([0-9]+)(?:/(TCP|UDP|SCTP))?\Z")
 
@@ -85,7 +84,7 @@ def pod_spec(cx: Context, name: str, pod: dict, src: tuple, prefix: tuple, origi
         automount = False
     if proxy:
         settings = proxy if isinstance(proxy, dict) else {}
-        port = settings.get("port", API_PROXY_PORT)
+        port = settings.get("port", apiproxy.PORT)
         if automount is False:
             cx.error("apiProxy needs the service-account token", src + ("automountServiceAccountToken",), "remove automountServiceAccountToken: false", rule="spec-pod")
         sa = cx.spec.get("serviceAccounts", {}).get(pod.get("serviceAccount", ""), {})
@@ -93,7 +92,7 @@ def pod_spec(cx: Context, name: str, pod: dict, src: tuple, prefix: tuple, origi
             automount = True  # the account opts out by default; this pod needs its token
         kpath = prefix + ("containers", len(built))
         origins[kpath] = src + ("apiProxy",)
-        proxy_c = {"name": apiproxy.NAME, "image": settings.get("image", API_PROXY_IMAGE), "args": apiproxy.args(port), "resources": API_PROXY_RESOURCES}
+        proxy_c = {"name": apiproxy.NAME, "image": settings.get("image", apiproxy.IMAGE), "args": apiproxy.args(port), "resources": apiproxy.RESOURCES}
         # k8sgen's own container meets k8sgen's default lint profile (apiproxy.py says why each
         # field is safe); the user's securityContext replaces it whole, and {} renders none.
         sc = settings.get("securityContext", apiproxy.security_context(pod.get("podSecurityContext")))
